@@ -1,0 +1,77 @@
+import pytest
+
+from academy.models import Announcement
+from academy.realtime import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, MAX_FRAME_BYTES
+
+from .realtime import connect, receive, send
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+async def test_unauthenticated_socket_is_refused(team_a):
+    communicator, connected, code = await connect(f"/ws/teams/{team_a.pk}/")
+    assert not connected and code == CLOSE_UNAUTHENTICATED
+    await communicator.disconnect()
+
+
+async def test_cross_origin_socket_is_refused(trainee, team_a):
+    communicator, connected, _ = await connect(f"/ws/teams/{team_a.pk}/", trainee, origin=b"http://evil.example")
+    assert not connected
+    await communicator.disconnect()
+
+
+async def test_socket_of_another_team_is_refused(other_trainee, team_a):
+    communicator, connected, code = await connect(f"/ws/teams/{team_a.pk}/", other_trainee)
+    assert not connected and code == CLOSE_FORBIDDEN
+    await communicator.disconnect()
+
+
+async def test_trainer_announcement_reaches_trainee(trainer, trainee, team_a):
+    trainee_ws, ok, _ = await connect(f"/ws/teams/{team_a.pk}/", trainee)
+    trainer_ws, ok2, _ = await connect(f"/ws/teams/{team_a.pk}/", trainer)
+    assert ok and ok2
+    await send(trainer_ws, {"type": "announce", "text": "Roleplay o 14:00", "client_id": "c1"})
+    event = await receive(trainee_ws)
+    assert event["type"] == "announcement" and event["text"] == "Roleplay o 14:00"
+    assert (await receive(trainer_ws))["client_id"] == "c1"
+    await trainee_ws.disconnect()
+    await trainer_ws.disconnect()
+
+
+async def test_resent_frame_is_stored_once(trainer, team_a):
+    ws, ok, _ = await connect(f"/ws/teams/{team_a.pk}/", trainer)
+    for _ in range(2):
+        await send(ws, {"type": "announce", "text": "Raz", "client_id": "same"})
+        assert (await receive(ws))["type"] == "announcement"
+    assert await Announcement.objects.acount() == 1
+    await ws.disconnect()
+
+
+async def test_bad_frames_get_errors_and_the_socket_goes_on(trainee, trainer, team_a):
+    ws, ok, _ = await connect(f"/ws/teams/{team_a.pk}/", trainee)
+    await send(ws, "{not json")
+    assert (await receive(ws))["code"] == "malformed"
+    await send(ws, "x" * (MAX_FRAME_BYTES + 1))
+    assert (await receive(ws))["code"] == "too_large"
+    await send(ws, {"type": "explode"})
+    assert (await receive(ws))["code"] == "unknown_type"
+    await send(ws, {"type": "announce", "text": "I am not a trainer", "client_id": "t1"})
+    error = await receive(ws)
+    assert error["code"] == "forbidden" and error["client_id"] == "t1"
+    # still connected and still receiving
+    trainer_ws, _, _ = await connect(f"/ws/teams/{team_a.pk}/", trainer)
+    await send(trainer_ws, {"type": "announce", "text": "Still here?"})
+    assert (await receive(ws))["text"] == "Still here?"
+    assert await Announcement.objects.acount() == 1
+    await ws.disconnect()
+    await trainer_ws.disconnect()
+
+
+async def test_flood_is_rate_limited(trainer, team_a):
+    ws, ok, _ = await connect(f"/ws/teams/{team_a.pk}/", trainer)
+    codes = []
+    for i in range(12):
+        await send(ws, {"type": "announce", "text": "", "client_id": f"f{i}"})
+        codes.append((await receive(ws))["code"])
+    assert "rate_limited" in codes and codes[0] == "invalid"
+    await ws.disconnect()
