@@ -31,6 +31,9 @@ urlpatterns += i18n_patterns(
     path("dashboard/", views.team_dashboard, name="team_dashboard"),
     path("teams/<int:team_id>/", views.team_detail, name="team_detail"),
     path("teams/<int:team_id>/announce/", views.announcement_create, name="announcement_create"),
+    path("", include("courses.urls")),
+    path("", include("assessments.urls")),
+    path("", include("roleplay.urls")),
     # Wagtail serves the course pages last, under its own prefix, in both locales.
     path("learn/", include(wagtail_urls)),
     prefix_default_language=True,
