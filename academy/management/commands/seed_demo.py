@@ -28,7 +28,7 @@ PEOPLE = [
 ]
 
 # Content loaders of the apps, run in dependency order after the people exist.
-CONTENT_COMMANDS: list[str] = []
+CONTENT_COMMANDS: list[str] = ["load_competencies"]
 
 
 class Command(BaseCommand):
