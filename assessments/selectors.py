@@ -10,10 +10,14 @@ has no level (None), never a zero.
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
 from .models import Competency, Evidence
+
+if TYPE_CHECKING:
+    from .models import Attempt, Quiz
 
 HALF_LIFE_DAYS = 60.0
 
@@ -75,3 +79,85 @@ def learner_competency_history(*, learner, competency: Competency) -> list[tuple
         if value is not None:
             points.append((created_at, round(1 + 4 * value, 2)))
     return points
+
+
+# --- quizzes and attempts -------------------------------------------------------------------
+@dataclass
+class QuizStatus:
+    """What a learner sees on a quiz panel: start, continue or their result."""
+
+    quiz: "Quiz"
+    attempts: list = field(default_factory=list)
+    open_attempt: "Attempt | None" = None
+    best: "Attempt | None" = None
+    passed: bool = False
+    awaiting: bool = False
+
+    @property
+    def used(self) -> int:
+        return len(self.attempts)
+
+    @property
+    def attempts_left(self) -> int | None:
+        if not self.quiz.attempt_limit:
+            return None
+        return max(0, self.quiz.attempt_limit - self.used)
+
+    @property
+    def can_start(self) -> bool:
+        return self.open_attempt is None and (self.attempts_left is None or self.attempts_left > 0)
+
+    @property
+    def last(self):
+        return self.attempts[0] if self.attempts else None
+
+
+def quiz_status(*, learner, quiz) -> QuizStatus:
+    """The learner's attempts at one quiz, newest first (one query)."""
+    from .models import Attempt
+
+    status = QuizStatus(quiz=quiz)
+    if not learner.is_authenticated:
+        return status
+    status.attempts = list(Attempt.objects.filter(learner=learner, quiz=quiz).order_by("-number"))
+    _fill_status(status)
+    return status
+
+
+def quizzes_for_learner(*, learner):
+    """Listed quizzes with the learner's status for each (two queries)."""
+    from .models import Attempt, Quiz
+
+    quizzes = list(Quiz.objects.filter(is_active=True))
+    by_quiz: dict[int, list] = defaultdict(list)
+    for attempt in Attempt.objects.filter(learner=learner).order_by("-number"):
+        by_quiz[attempt.quiz_id].append(attempt)
+    result = []
+    for quiz in quizzes:
+        status = QuizStatus(quiz=quiz)
+        for attempt in by_quiz.get(quiz.pk, []):
+            status.attempts.append(attempt)
+        _fill_status(status)
+        result.append(status)
+    return result
+
+
+def _fill_status(status: QuizStatus) -> None:
+    from .models import Attempt
+
+    for attempt in status.attempts:
+        if attempt.state == Attempt.State.IN_PROGRESS:
+            status.open_attempt = attempt
+        elif attempt.state == Attempt.State.AWAITING:
+            status.awaiting = True
+        elif attempt.score is not None and (status.best is None or attempt.score > status.best.score):
+            status.best = attempt
+        if attempt.passed:
+            status.passed = True
+
+
+def learner_attempts(*, learner):
+    """Every finished or running attempt of a learner with its quiz (one query)."""
+    from .models import Attempt
+
+    return Attempt.objects.filter(learner=learner).select_related("quiz").order_by("-started_at", "-id")

@@ -1,0 +1,37 @@
+// Quizzes: move focus to a quiz panel after htmx swaps it in, and count down a time limit.
+// The server enforces the limit; the countdown only tells the learner.
+(function () {
+  "use strict";
+
+  function pad(n) { return String(n).padStart(2, "0"); }
+
+  function startTimers(root) {
+    root.querySelectorAll("[data-deadline]:not([data-ticking])").forEach(function (el) {
+      var deadline = Date.parse(el.getAttribute("data-deadline"));
+      if (isNaN(deadline)) { return; }
+      el.setAttribute("data-ticking", "1");
+      var label = el.getAttribute("data-label") || el.textContent.split(" ").slice(0, -1).join(" ");
+      function tick() {
+        if (!document.body.contains(el)) { return; }
+        var left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+        el.textContent = label + " " + Math.floor(left / 60) + ":" + pad(left % 60);
+        if (left > 0) { window.setTimeout(tick, 1000); }
+        else { el.classList.add("bad"); }
+      }
+      tick();
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { startTimers(document); });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail && event.detail.elt;
+    if (!target || !target.closest) { return; }
+    var panel = target.closest(".quiz-panel") || (target.classList && target.classList.contains("quiz-panel") ? target : null);
+    if (!panel) { panel = document.getElementById(target.id); }
+    if (panel && panel.querySelector) {
+      var heading = panel.querySelector("[data-focus]");
+      if (heading) { heading.focus({ preventScroll: false }); }
+      startTimers(panel);
+    }
+  });
+})();
