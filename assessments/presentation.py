@@ -145,10 +145,9 @@ def _feedback(view: QuestionView, question, language: str) -> None:
 
     qtype, data, value = question.type, question.data, view.value
     if qtype in ("single", "multiple"):
-        view.feedback_lines = [c.feedback for c in view.choices if c.chosen and c.feedback]
+        # The feedback of each chosen option is shown next to it (question_feedback.html).
         view.correct_text = [c.text for c in view.choices if c.correct]
     elif qtype == "sjt":
-        view.feedback_lines = [c.feedback for c in view.choices if (c.chosen_best or c.chosen_worst) and c.feedback]
         best = next((c for c in view.choices if c.best), None)
         worst = next((c for c in view.choices if c.worst), None)
         if best:
