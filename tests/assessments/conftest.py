@@ -50,3 +50,17 @@ def make_quiz(competencies):
         return quiz
 
     return make
+
+
+def has_message(body: str, msgid: str, **params) -> bool:
+    """The message is on the page in English or Polish (whether or not the catalogue is compiled)."""
+    from django.utils import translation
+    from django.utils.html import escape
+
+    found = []
+    for language in ("en", "pl"):
+        with translation.override(language):
+            text = translation.gettext(msgid)
+        text = text % params if params else text
+        found.append(text in body or escape(text) in body)
+    return any(found)

@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from assessments.models import Question
 from assessments.selectors import bank_export
@@ -50,7 +51,7 @@ def test_bad_file_reports_every_problem_with_its_line_and_imports_nothing(compet
     del bad["en"]
     unknown = q_open("open-x", competencies={"telepathy": 1.0})
     text = json.dumps([good, bad, unknown], indent=2)
-    with pytest.raises(BankImportError) as info:
+    with pytest.raises(BankImportError) as info, translation.override("en"):
         bank_import(text=text, bank_name="x")
     lines = text.splitlines()
     messages = [str(e) for e in info.value.errors]

@@ -7,7 +7,7 @@ from assessments.models import Answer, Attempt, Evidence
 from assessments.selectors import learner_competency_levels
 from assessments.signals import quiz_passed
 
-from .conftest import q_single
+from .conftest import has_message, q_single
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +78,7 @@ def test_wrong_answers_fail_then_retry_within_limit_then_no_attempts_left(client
         attempt.refresh_from_db()
         assert attempt.passed is False and attempt.score == 0
     response = client.post(reverse("assessments:attempt_start", args=[quiz.slug]), follow=True)
-    assert "all 2 attempts" in response.content.decode()
+    assert has_message(response.content.decode(), "You have used all %(n)s attempts at this quiz.", n=2)
     assert Attempt.objects.filter(learner=trainee).count() == 2
 
 
@@ -91,7 +91,7 @@ def test_same_answer_posted_twice_counts_once_with_message(client, trainee, quiz
     client.post(reverse("assessments:attempt_answer", args=[attempt.pk]), data)
     data[f"q{slot.question_id}"] = "a"
     response = client.post(reverse("assessments:attempt_answer", args=[attempt.pk]), data, follow=True)
-    assert "your first answer counts" in response.content.decode()
+    assert has_message(response.content.decode(), "You already answered this question; your first answer counts.")
     assert Answer.objects.get(attempt=attempt, question_id=slot.question_id).response == {"choice": "c"}
 
 
@@ -103,7 +103,8 @@ def test_submit_posted_twice_gives_one_result_and_a_clear_message(client, traine
     client.post(url)
     evidence = Evidence.objects.count()
     response = client.post(url, follow=True)
-    assert "already submitted" in response.content.decode()
+    assert has_message(response.content.decode(),
+                       "This attempt was already submitted; it was counted once. Its result is below.")
     assert Answer.objects.filter(attempt=attempt).count() == 2
     assert Evidence.objects.count() == evidence
 
@@ -116,7 +117,7 @@ def test_question_not_in_quiz_is_refused(client, trainee, quiz, make_quiz):
     attempt = Attempt.objects.get(learner=trainee, quiz=quiz)
     response = client.post(reverse("assessments:attempt_answer", args=[attempt.pk]),
                            {"question": foreign.pk, f"q{foreign.pk}": "a"}, follow=True)
-    assert "not part of this attempt" in response.content.decode()
+    assert has_message(response.content.decode(), "That question is not part of this attempt.")
     assert not Answer.objects.filter(attempt=attempt).exists()
 
 
@@ -142,7 +143,7 @@ def test_blank_answer_rerenders_with_error(client, trainee, quiz):
     slot = attempt.slots.first()
     response = client.post(reverse("assessments:attempt_answer", args=[attempt.pk]), {"question": slot.question_id})
     assert response.status_code == 400
-    assert "Choose an answer." in response.content.decode()
+    assert has_message(response.content.decode(), "Choose an answer.")
 
 
 def test_htmx_answer_returns_the_panel_with_feedback(client, trainee, quiz):
