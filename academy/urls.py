@@ -26,7 +26,7 @@ urlpatterns += i18n_patterns(
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("learning/", views.my_learning, name="my_learning"),
+    path("learning/", include("courses.learning_urls")),  # name "my_learning"
     path("trainer/", views.trainer_console, name="trainer_console"),
     path("dashboard/", views.team_dashboard, name="team_dashboard"),
     path("teams/<int:team_id>/", views.team_detail, name="team_detail"),

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from . import access
 from .forms import AnnouncementForm
-from .selectors import recent_announcements, team_members, teams_with_counts, user_memberships
+from .selectors import recent_announcements, team_members, teams_with_counts
 from .services import AnnouncementError, announcement_post
 
 
@@ -44,20 +44,6 @@ def set_language(request):
 
 class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
-
-
-@login_required
-@require_safe
-def my_learning(request):
-    teams = access.teams_visible_to(request.user)
-    return render(
-        request,
-        "academy/my_learning.html",
-        {
-            "memberships": user_memberships(user=request.user),
-            "announcements": recent_announcements(teams=teams),
-        },
-    )
 
 
 @login_required
