@@ -8,6 +8,7 @@ urlpatterns = [
     # Taking quizzes
     path("quizzes/", quizzes.quiz_list, name="quiz_list"),
     path("quizzes/results/", quizzes.my_results, name="my_results"),
+    path("quizzes/results/<int:learner_id>/", quizzes.learner_results, name="learner_results"),
     path("quizzes/analysis/", trainer.item_analysis_list, name="item_analysis_list"),
     path("quizzes/analysis/<slug:slug>/", trainer.item_analysis, name="item_analysis"),
     path("quizzes/banks/", trainer.bank_list, name="bank_list"),

@@ -4,6 +4,8 @@ Every step works as a plain form post with a redirect (no JavaScript) and, for h
 answers with the quiz panel partial so a quiz embedded in a lesson runs in place.
 """
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -228,8 +230,12 @@ def attempt_submit(request, attempt_id: int):
         return _after_refusal(request, attempt, str(exc), next_url)
     attempt.refresh_from_db()
     if request.htmx:
-        return _panel(request, attempt.quiz, mode="result", next_url=next_url,
-                      **_result_context(attempt, request.user))
+        response = _panel(request, attempt.quiz, mode="result", next_url=next_url,
+                          **_result_context(attempt, request.user))
+        if attempt.passed:
+            # Lets the page around an embedded quiz react (e.g. mark the lesson complete).
+            response["HX-Trigger"] = json.dumps({"quizPassed": {"quiz": attempt.quiz.slug, "attempt": attempt.pk}})
+        return response
     return redirect(_with_next(reverse("assessments:attempt_result", args=[attempt.pk]), next_url))
 
 
@@ -252,6 +258,21 @@ def attempt_result(request, attempt_id: int):
 @login_required
 @require_safe
 def my_results(request):
-    attempts = list(selectors.learner_attempts(learner=request.user))
-    levels = [v for v in selectors.learner_competency_levels(learner=request.user) if v.score is not None]
-    return render(request, "assessments/my_results.html", {"attempts": attempts, "levels": levels})
+    return _results_page(request, request.user)
+
+
+@login_required
+@require_safe
+def learner_results(request, learner_id: int):
+    """A trainee's quiz results and competency levels, for the trainers and managers of their team."""
+    from academy.access import access_learner
+
+    return _results_page(request, access_learner(request.user, learner_id))
+
+
+def _results_page(request, learner):
+    attempts = list(selectors.learner_attempts(learner=learner))
+    levels = [v for v in selectors.learner_competency_levels(learner=learner) if v.score is not None]
+    return render(request, "assessments/my_results.html", {
+        "attempts": attempts, "levels": levels, "learner": learner, "own": learner.pk == request.user.pk,
+    })

@@ -104,3 +104,15 @@ def test_trainer_sees_trainee_result_but_other_team_manager_does_not(client, tra
     assert client.get(reverse("assessments:attempt_result", args=[attempt.pk])).status_code == 200
     client.force_login(other_manager)
     assert client.get(reverse("assessments:attempt_result", args=[attempt.pk])).status_code == 403
+
+
+def test_trainer_sees_a_trainees_results_page_but_not_another_teams(client, trainee, trainer, other_trainee, quiz,
+                                                                    django_assert_max_num_queries):
+    take(client, trainee, quiz)
+    client.force_login(trainer)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("assessments:learner_results", args=[trainee.pk]))
+    assert response.status_code == 200 and "Tina Trainee" in response.content.decode()
+    assert client.get(reverse("assessments:learner_results", args=[other_trainee.pk])).status_code == 403
+    client.force_login(other_trainee)
+    assert client.get(reverse("assessments:learner_results", args=[trainee.pk])).status_code == 403
