@@ -410,8 +410,11 @@ class AssignmentRow:
     completed: int = 0
 
 
-def assignments_for(*, user, language: str | None = None) -> list[AssignmentRow]:
-    """Assignments in the teams the user leads, with how many assignees finished the course."""
+def assignments_for(*, user, language: str | None = None, team_trainees=None) -> list[AssignmentRow]:
+    """Assignments in the teams the user leads, with how many assignees finished the course.
+
+    `team_trainees`: the (team id, trainee id) pairs of those teams when the caller has them.
+    """
     assignments = list(
         CourseAssignment.objects.filter(team__in=access.teams_led_by(user)).select_related("team", "learner")
     )
@@ -422,7 +425,9 @@ def assignments_for(*, user, language: str | None = None) -> list[AssignmentRow]
     lessons = _lessons_by_course(list(courses.values()))
     lesson_keys = {key: {lesson.translation_key for lesson in lessons[c.pk]} for key, c in courses.items()}
     trainees = defaultdict(set)
-    for team_id, user_id in team_trainee_pairs(teams={a.team_id for a in assignments}):
+    if team_trainees is None:
+        team_trainees = team_trainee_pairs(teams={a.team_id for a in assignments})
+    for team_id, user_id in team_trainees:
         trainees[team_id].add(user_id)
     done = defaultdict(set)  # course key -> {(learner, lesson key)}
     for learner_id, course_key, lesson_key in LessonProgress.objects.filter(

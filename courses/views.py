@@ -225,7 +225,7 @@ def assign(request):
     return render(
         request,
         "courses/assign.html",
-        {"form": form, "rows": selectors.assignments_for(user=request.user)},
+        {"form": form, "rows": selectors.assignments_for(user=request.user, team_trainees=form.team_trainees)},
         status=status,
     )
 
