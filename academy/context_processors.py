@@ -17,7 +17,9 @@ def navigation(request):
         links.append((reverse("trainer_console"), _("Trainer console"), "trainer_console"))
     if Role.MANAGER in roles or "admin" in roles:
         links.append((reverse("team_dashboard"), _("Team dashboard"), "team_dashboard"))
-    current = getattr(getattr(request, "resolver_match", None), "url_name", None)
+    if Role.TRAINEE in roles or Role.TRAINER in roles:
+        links.append((reverse("roleplay:home"), _("Roleplay"), "roleplay:home"))
+    current = getattr(getattr(request, "resolver_match", None), "view_name", None)
     return {
         "nav_links": [
             {"url": url, "label": label, "current": name == current} for url, label, name in links

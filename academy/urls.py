@@ -14,6 +14,7 @@ handler404 = "academy.views.page_not_found"
 
 urlpatterns = [
     path("", views.root, name="root"),
+    path("healthz", views.healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),

@@ -3,11 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import i18n
 from django.views.decorators.http import require_POST, require_safe
+
+from roleplay.selectors import live_sessions_for_trainer
 
 from . import access
 from .forms import AnnouncementForm
@@ -57,6 +60,7 @@ def trainer_console(request):
             "teams": teams_with_counts(user=request.user).filter(pk__in=teams),
             "announcements": recent_announcements(teams=teams),
             "form": AnnouncementForm(),
+            "led": live_sessions_for_trainer(trainer=request.user),
         },
     )
 
@@ -121,6 +125,19 @@ def announcement_create(request, team_id: int):
         },
         status=400,
     )
+
+
+@require_safe
+def healthz(request):
+    """Readiness for load balancers and tests: the database answers and the analyser is loaded."""
+    from django.db import connection
+
+    from roleplay.engine_adapter import is_warm
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    ready = is_warm()
+    return JsonResponse({"database": "ok", "analyser": "ready" if ready else "warming"}, status=200 if ready else 503)
 
 
 def permission_denied(request, exception=None):

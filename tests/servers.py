@@ -9,8 +9,10 @@ import os
 import re
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 import urllib.request
@@ -39,13 +41,30 @@ def server_env(database_url: str, **extra) -> dict:
     return env
 
 
+_template_database: Path | None = None
+
+
 def prepare_database(directory: Path) -> str:
-    """A migrated, demo-seeded SQLite file; returns its DATABASE_URL."""
-    url = f"sqlite:///{directory / 'server.sqlite3'}"
-    env = server_env(url)
-    for command in (["migrate", "--noinput", "-v0"], ["seed_demo", "-v0"]):
-        subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True)
-    return url
+    """A migrated, demo-seeded SQLite file; returns its DATABASE_URL.
+
+    Migrating and loading the demo content takes a while, so it happens once per test run;
+    each caller gets its own copy of that file.
+    """
+    global _template_database
+    if _template_database is None or not _template_database.exists():
+        template_dir = Path(tempfile.mkdtemp(prefix="academy-template-db-"))
+        template = template_dir / "template.sqlite3"
+        env = server_env(f"sqlite:///{template}")
+        for command in (["migrate", "--noinput", "-v0"], ["seed_demo", "-v0"]):
+            subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True)
+        # Fold the WAL into the main file so a plain copy is complete.
+        connection = sqlite3.connect(template)
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        connection.close()
+        _template_database = template
+    target = directory / "server.sqlite3"
+    shutil.copyfile(_template_database, target)
+    return f"sqlite:///{target}"
 
 
 def _wait_for_http(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
@@ -75,7 +94,7 @@ def daphne(database_url: str, **env_extra):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_for_http(base + "/pl/login/", process)
+        _wait_for_http(base + "/healthz", process, timeout=60)
         yield base
     finally:
         process.terminate()
@@ -114,8 +133,8 @@ def redis_server():
         process.wait(timeout=10)
 
 
-def login(base: str, username: str, password: str) -> str:
-    """Sign in over HTTP like a browser; returns the session cookie value."""
+def browser_like(base: str, username: str, password: str):
+    """An HTTP client signed in like a browser: (opener, cookie dict getter)."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     page = opener.open(base + "/pl/login/").read().decode()
@@ -126,4 +145,16 @@ def login(base: str, username: str, password: str) -> str:
     cookies = {c.name: c.value for c in jar}
     if "sessionid" not in cookies:
         raise AssertionError(f"login as {username} failed")
-    return cookies["sessionid"]
+    return opener, lambda: {c.name: c.value for c in jar}
+
+
+def login(base: str, username: str, password: str) -> str:
+    """Sign in over HTTP like a browser; returns the session cookie value."""
+    _, cookies = browser_like(base, username, password)
+    return cookies()["sessionid"]
+
+
+def post_form(opener, cookies, base: str, path: str, fields: dict):
+    """POST a form with the CSRF token, as a browser would; returns the final response."""
+    data = urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": cookies()["csrftoken"]}).encode()
+    return opener.open(urllib.request.Request(base + path, data=data, headers={"Referer": base + path}))

@@ -1,5 +1,7 @@
 """Settings for the test suite."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import SECRET_KEY as _SECRET_KEY
 
@@ -17,3 +19,7 @@ WHITENOISE_AUTOREFRESH = True
 # Connections opened in worker threads (database_sync_to_async) must not outlive a test, or
 # PostgreSQL refuses to drop the test database at the end.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not shared-cache memory: consumers write from worker threads, and in-memory
+    # SQLite answers concurrent writers with "table is locked" instead of waiting.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}  # noqa: F405

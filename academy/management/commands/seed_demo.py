@@ -28,7 +28,7 @@ PEOPLE = [
 ]
 
 # Content loaders of the apps, run in dependency order after the people exist.
-CONTENT_COMMANDS: list[str] = ["load_competencies", "load_assessments", "load_curriculum"]
+CONTENT_COMMANDS: list[str] = ["load_competencies", "load_assessments", "load_curriculum", "load_scenarios"]
 
 
 class Command(BaseCommand):
