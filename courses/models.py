@@ -9,6 +9,7 @@ never joined back to a live page.
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.db.models import Exists
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -44,9 +45,13 @@ class LoginRequiredPageMixin:
 
     def get_view_restrictions(self):
         """Wagtail's rule (restrictions of the page and its ancestors, an alias using its
-        source's) in one query instead of two: every course and lesson view runs it."""
+        source's) in one query instead of two, and in none when routing found that the site
+        has no restrictions at all (see CourseIndexPage.route): every course and lesson view
+        runs it."""
         from wagtail.models import PageViewRestriction
 
+        if getattr(self, "any_view_restrictions", True) is False:
+            return PageViewRestriction.objects.none()
         paths = [self.path[:end] for end in range(Page.steplen, len(self.path) + 1, Page.steplen)]
         return PageViewRestriction.objects.filter(
             models.Q(page__path__in=paths, page__alias_of__isnull=True) | models.Q(page__aliases__path__in=paths)
@@ -70,14 +75,18 @@ class CourseIndexPage(LoginRequiredPageMixin, Page):
     def route(self, request, path_components):
         """Find a course or a lesson in one query each (Wagtail walks the tree one level and
         one extra query per level); anything else goes the usual way."""
+        from wagtail.models import PageViewRestriction
+
         page = None
+        restricted = Exists(PageViewRestriction.objects.all())
         if len(path_components) == 1:
-            page = CoursePage.objects.filter(
+            page = CoursePage.objects.annotate(any_view_restrictions=restricted).filter(
                 path__startswith=self.path, depth=self.depth + 1, slug=path_components[0]
             ).first()
         elif len(path_components) == 2:
             page = (
                 LessonPage.objects.select_related("quiz")
+                .annotate(any_view_restrictions=restricted)
                 .filter(
                     path__startswith=self.path,
                     depth=self.depth + 2,
