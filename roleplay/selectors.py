@@ -2,12 +2,13 @@
 
 from collections import Counter, defaultdict
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 
 from assessments.models import Competency
 
 from .events import event_dict, visible
-from .models import RoleplaySession, SessionEvent, TraitScore
+from .models import RoleplaySession, Scenario, SessionEvent, TraitScore
 
 
 def events_for(*, session: RoleplaySession, role: str, user_id: int, after: int = 0,
@@ -22,6 +23,20 @@ def events_for(*, session: RoleplaySession, role: str, user_id: int, after: int 
         event_dict(e) for e in events.order_by("seq")
         if visible(e.type, e.payload, role=role, user_id=user_id, scores_live=scores_live, ended=ended)
     ]
+
+
+INVITATION_CACHE_SECONDS = 60
+
+
+def invitation_scenario(slug: str) -> Scenario | None:
+    """The active scenario a lesson invites to, cached briefly: every lesson view asks, and an
+    edit in the admin may take up to a minute to show on lessons."""
+    key = f"roleplay:invitation:{slug}"
+    found = cache.get(key)
+    if found is None:
+        found = Scenario.objects.filter(slug=slug, is_active=True).first() or False
+        cache.set(key, found, INVITATION_CACHE_SECONDS)
+    return found or None
 
 
 def current_scores(events: list[dict], *, role: str, user_id: int) -> dict[str, int]:

@@ -54,11 +54,17 @@ $PY manage.py makemigrations --check --dry-run >/dev/null || { echo "missing mig
 SECRET_KEY=$($PY -c 'import secrets;print(secrets.token_urlsafe(64))') \
   DJANGO_SETTINGS_MODULE=academy.settings.production $PY manage.py check --deploy --fail-level WARNING || status=1
 
-step "tests on SQLite, with two server processes over Redis"
-$PY -m pytest -m "not browser" -q "$@" || status=1
-
-step "tests on PostgreSQL"
-DATABASE_URL="$TEST_DATABASE_URL" $PY -m pytest -m "not browser and not servers" -q "$@" || status=1
+# The two database passes run side by side (one core each); their output is printed in turn.
+step "tests on SQLite (with two server processes over Redis) and on PostgreSQL, in parallel"
+$PY -m pytest -m "not browser" -q "$@" >"$work/sqlite.log" 2>&1 &
+sqlite_pid=$!
+DATABASE_URL="$TEST_DATABASE_URL" $PY -m pytest -m "not browser and not servers" --ignore=tests/engine -q "$@" \
+  >"$work/postgres.log" 2>&1 &
+postgres_pid=$!
+wait $sqlite_pid || status=1
+wait $postgres_pid || status=1
+step "tests on SQLite"; cat "$work/sqlite.log"
+step "tests on PostgreSQL (tests/engine touch no database and run once, above)"; cat "$work/postgres.log"
 
 step "browser tests (Chromium)"
 $PY -m pytest -m browser -q -p no:asyncio "$@" || status=1

@@ -8,6 +8,14 @@ from academy.services import membership_add
 _counter = itertools.count()
 
 
+@pytest.fixture(autouse=True)
+def clear_cache():
+    """Each test starts with an empty cache (login throttling, cached lookups)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def make_user(db):
     def make(username=None, *, team=None, role=None, password="pass-12345", **extra):

@@ -4,7 +4,7 @@ from django.utils.translation import get_language
 from academy.models import Role
 
 from ..forms import PracticeForm
-from ..models import Scenario
+from ..selectors import invitation_scenario
 
 register = template.Library()
 
@@ -12,7 +12,7 @@ register = template.Library()
 @register.inclusion_tag("roleplay/includes/invitation.html", takes_context=True)
 def roleplay_invitation(context, scenario_slug):
     """A lesson's invitation to practise its conversation; nothing if the scenario is missing."""
-    scenario = Scenario.objects.filter(slug=scenario_slug, is_active=True).first() if scenario_slug else None
+    scenario = invitation_scenario(scenario_slug) if scenario_slug else None
     user = context["request"].user
     roles = user.roles if user.is_authenticated else set()
     return {
