@@ -25,23 +25,34 @@
     }).catch(function () { /* offline: the next beat counts */ });
   }
 
-  /* After htmx swaps a lesson or a lesson block, move focus to what changed. */
-  function focusAfterSwap(event) {
-    var elt = event.detail && event.detail.elt;
-    if (!elt || !elt.querySelector) return;
-    var news = elt.matches("[data-focus-after-swap]") ? elt : elt.querySelector("[data-focus-after-swap]");
-    if (news) {
-      news.focus();
-      return;
-    }
-    if (elt.id === "lesson") {
-      var heading = elt.querySelector("[data-lesson-heading]");
-      if (heading) heading.focus({ preventScroll: true });
-    }
+  /* After htmx swaps in a lesson or a lesson block, move focus to what changed: the element
+     the server marked with data-focus-after-swap (the new lesson's heading, a result, an error). */
+  function focusAfterSwap() {
+    var news = document.querySelector("[data-focus-after-swap]");
+    if (!news) return;
+    news.removeAttribute("data-focus-after-swap");
+    news.focus({ preventScroll: news.hasAttribute("data-lesson-heading") });
+  }
+
+  /* htmx moved to another lesson and pushed its URL: the language switcher must send there. */
+  function keepLanguageSwitchOnThisPage() {
+    document.querySelectorAll(".lang-switch input[name=next]").forEach(function (input) {
+      input.value = location.pathname + location.search;
+    });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    // Marks in a page loaded whole (a form posted without htmx) are not news after a later swap.
+    document.querySelectorAll("[data-focus-after-swap]").forEach(function (el) {
+      el.removeAttribute("data-focus-after-swap");
+    });
     if (document.querySelector("[data-heartbeat-url]")) setInterval(heartbeat, HEARTBEAT_MS);
-    document.body.addEventListener("htmx:afterSettle", focusAfterSwap);
+    document.body.addEventListener("htmx:pushedIntoHistory", keepLanguageSwitchOnThisPage);
+    window.addEventListener("popstate", keepLanguageSwitchOnThisPage);
+    document.body.addEventListener("htmx:historyRestore", keepLanguageSwitchOnThisPage);
+    document.body.addEventListener("htmx:afterSettle", function () {
+      // After the other afterSettle listeners (a quiz panel inside a swapped lesson focuses its own heading).
+      setTimeout(focusAfterSwap, 0);
+    });
   });
 })();
