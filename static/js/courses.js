@@ -41,12 +41,23 @@
     });
   }
 
+  /* Passing the lesson's quiz completes the lesson on the server: show it without a reload. */
+  function refreshLessonStatus() {
+    if (!window.htmx || !document.getElementById("lesson-status")) return;
+    var url = location.pathname + location.search;
+    window.htmx.ajax("GET", url, { target: "#lesson-status", select: "#lesson-status", swap: "outerHTML" });
+    if (document.querySelector(".lesson-outline")) {
+      window.htmx.ajax("GET", url, { target: ".lesson-outline", select: ".lesson-outline", swap: "outerHTML" });
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     // Marks in a page loaded whole (a form posted without htmx) are not news after a later swap.
     document.querySelectorAll("[data-focus-after-swap]").forEach(function (el) {
       el.removeAttribute("data-focus-after-swap");
     });
     if (document.querySelector("[data-heartbeat-url]")) setInterval(heartbeat, HEARTBEAT_MS);
+    document.body.addEventListener("quizPassed", refreshLessonStatus);
     document.body.addEventListener("htmx:pushedIntoHistory", keepLanguageSwitchOnThisPage);
     window.addEventListener("popstate", keepLanguageSwitchOnThisPage);
     document.body.addEventListener("htmx:historyRestore", keepLanguageSwitchOnThisPage);

@@ -165,3 +165,22 @@ def test_lesson_after_htmx_swaps_has_no_serious_accessibility_violations(page, s
     page.get_by_test_id("complete-lesson").click()
     expect(page.locator("#lesson-status")).to_contain_text("Lekcja ukończona")
     assert serious_accessibility_violations(page) == []
+
+
+def test_passing_the_quiz_shows_the_lesson_completed_without_a_reload(page, server):
+    sign_in(page, server, "trainee2")
+    page.goto(server + "/pl/learn/ten-traits/courage/")
+    expect(page.get_by_test_id("quiz-panel")).to_be_visible()
+    expect(page.get_by_test_id("complete-lesson")).to_be_visible()
+    # What passing the quiz does on the server (the quiz_passed receiver), then the quiz panel's
+    # HX-Trigger event in the browser:
+    page.evaluate(
+        """async () => {
+            const token = JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"];
+            const form = document.querySelector("#lesson-status form");
+            await fetch(form.action, {method: "POST", headers: {"X-CSRFToken": token}});
+            document.body.dispatchEvent(new CustomEvent("quizPassed", {bubbles: true}));
+        }"""
+    )
+    expect(page.locator("#lesson-status")).to_contain_text("Ta lekcja jest ukończona.")
+    expect(page.get_by_test_id("course-progress")).to_contain_text("Ukończone lekcje: 1 z 11")
