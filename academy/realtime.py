@@ -87,6 +87,11 @@ class JsonFrameConsumer(AsyncWebsocketConsumer):
             await handler(frame)
         except FrameError as error:
             await self.send_error(error.code, error.message, client_id)
+        except Exception:
+            # A bug or an outage must cost one frame, not the connection: the client keeps its
+            # text and may resend; the traceback goes to the log.
+            logger.exception("frame %s failed", frame["type"])
+            await self.send_error("server_error", "The server could not handle this frame; try again.", client_id)
 
     async def send_json(self, payload: dict):
         await self.send(text_data=json.dumps(payload, ensure_ascii=False, default=str))

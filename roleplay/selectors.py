@@ -3,7 +3,7 @@
 from collections import Counter, defaultdict
 
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import JSONField, OuterRef, QuerySet, Subquery
 
 from assessments.models import Competency
 
@@ -61,10 +61,16 @@ def pending_suggestion(events: list[dict]) -> dict | None:
 
 
 def live_sessions_for_trainer(*, trainer) -> QuerySet[RoleplaySession]:
+    """Open sessions with their latest line, so a trainer can follow several at a glance."""
+    latest = SessionEvent.objects.filter(
+        session=OuterRef("pk"), type__in=("trainee_message", "customer_message")
+    ).order_by("-seq")
     return (
         RoleplaySession.objects.filter(trainer=trainer)
         .exclude(status=RoleplaySession.Status.ENDED)
         .select_related("scenario", "trainee", "team")
+        .annotate(last_line=Subquery(latest.values("payload")[:1], output_field=JSONField()),
+                  last_speaker=Subquery(latest.values("type")[:1]))
         .order_by("-last_activity_at")
     )
 

@@ -224,6 +224,8 @@ def _act_message(session, user, role, frame, client_id):
     events = [message, _append(session, "analysis", None, {"message_seq": message.seq, "behaviours": behaviours})]
     if session.mode != RoleplaySession.Mode.MANUAL:
         engine = engine_for(session)
+        _require(engine.outcome is None, "finished",
+                 "The customer has ended the conversation; the trainer decides what happens next.")
         turn = engine.respond(text)
         session.engine_state = engine.to_dict()
         events += _customer_turn(session, turn, approve_first=session.mode == RoleplaySession.Mode.APPROVE)
@@ -250,6 +252,7 @@ def _act_pressure(session, user, role, frame, client_id):
     _require(session.status == RoleplaySession.Status.LIVE and not session.outcome, "not_live",
              "The conversation is not live.")
     engine = engine_for(session)
+    _require(engine.outcome is None, "finished", "The customer has already ended the conversation.")
     turn = engine.raise_pressure()
     session.engine_state = engine.to_dict()
     if session.mode == RoleplaySession.Mode.MANUAL:

@@ -75,3 +75,16 @@ async def test_flood_is_rate_limited(trainer, team_a):
         codes.append((await receive(ws))["code"])
     assert "rate_limited" in codes and codes[0] == "invalid"
     await ws.disconnect()
+
+
+async def test_an_unexpected_failure_costs_one_frame_not_the_connection(trainer, team_a):
+    from unittest import mock
+
+    ws, ok, _ = await connect(f"/ws/teams/{team_a.pk}/", trainer)
+    with mock.patch("academy.consumers.announcement_post", side_effect=RuntimeError("database went away")):
+        await send(ws, {"type": "announce", "text": "Hej", "client_id": "boom"})
+        error = await receive(ws)
+    assert error["code"] == "server_error" and error["client_id"] == "boom"
+    await send(ws, {"type": "announce", "text": "Hej", "client_id": "boom"})
+    assert (await receive(ws))["type"] == "announcement"
+    await ws.disconnect()

@@ -198,3 +198,69 @@ async def test_observer_peer_scores_reach_the_trainer_not_the_trainee(make_sessi
     assert "peer_score" not in [e["type"] for e in await drain(s_ws, timeout=0.5)]
     for ws in (t_ws, o_ws, s_ws):
         await ws.disconnect()
+
+
+async def test_every_trainer_frame_through_the_socket(make_session, trainer, trainee):
+    session = await new_session(make_session, mode="approve", visibility="live")
+    t_ws, _, _ = await room(session, trainer)
+    s_ws, _, _ = await room(session, trainee)
+    await send(t_ws, {"type": "control", "action": "start"})
+    await drain(t_ws, "mood")
+    await send(s_ws, {"type": "message", "text": "Przepraszam za kłopot, sprawdzę to jeszcze dziś."})
+    suggestion = [e for e in await drain(t_ws, "suggestion") if e["type"] == "suggestion"][0]
+    await send(t_ws, {"type": "customer_message", "text": suggestion["text"], "suggestion_seq": suggestion["seq"]})
+    sent = await drain(t_ws, "mood")
+    assert [e["type"] for e in sent if "seq" in e] == ["customer_message", "mood"]
+    message_seq = sent[-2]["seq"]
+    await send(t_ws, {"type": "pressure"})
+    assert "suggestion" in [e["type"] for e in await drain(t_ws, "suggestion")]
+    await send(t_ws, {"type": "tag", "message_seq": message_seq, "trait": "empathy", "polarity": "+"})
+    await send(t_ws, {"type": "note", "text": "Dobre tempo", "message_seq": message_seq})
+    seen = await drain(t_ws, "note")
+    assert {"tag", "note"} <= {e["type"] for e in seen}
+    assert "tag" in [e["type"] for e in await drain(s_ws, "tag")]  # scores shown live: the trainee sees tags
+    await send(t_ws, {"type": "sync", "after": 0})
+    replay = [e for e in await drain(t_ws) if "seq" in e]
+    assert [e["seq"] for e in replay] == list(range(1, len(replay) + 1))
+    await send(t_ws, {"type": "sync", "after": "yesterday"})
+    assert (await receive(t_ws))["code"] == "invalid"
+    await t_ws.disconnect()
+    await s_ws.disconnect()
+
+
+@pytest.mark.parametrize("frame", [
+    {"type": "customer_message", "text": "Jestem klientem"},
+    {"type": "pressure"},
+    {"type": "hint", "text": "podpowiedź"},
+    {"type": "tag", "message_seq": 2, "trait": "empathy", "polarity": "+"},
+    {"type": "note", "text": "notatka"},
+    {"type": "control", "action": "end"},
+])
+async def test_trainee_is_refused_every_trainer_frame(make_session, trainer, trainee, frame):
+    session = await new_session(make_session)
+    t_ws, _, _ = await room(session, trainer)
+    await send(t_ws, {"type": "control", "action": "start"})
+    await drain(t_ws, "mood")
+    s_ws, _, _ = await room(session, trainee)
+    await drain(s_ws)
+    await send(s_ws, {**frame, "client_id": "try"})
+    error = await receive(s_ws)
+    assert error["type"] == "error" and error["code"] == "forbidden" and error["client_id"] == "try"
+    assert await SessionEvent.objects.filter(session=session).acount() == 3
+    await s_ws.disconnect()
+    await t_ws.disconnect()
+
+
+async def test_observer_cannot_speak_or_run_the_session(make_session, trainer, trainee, observer):
+    session = await new_session(make_session, observers=[observer])
+    t_ws, _, _ = await room(session, trainer)
+    await send(t_ws, {"type": "control", "action": "start"})
+    await drain(t_ws, "mood")
+    o_ws, _, _ = await room(session, observer)
+    await drain(o_ws)
+    for frame in ({"type": "message", "text": "Ja też coś powiem"}, {"type": "control", "action": "pause"},
+                  {"type": "customer_message", "text": "x"}):
+        await send(o_ws, frame)
+        assert (await receive(o_ws))["code"] == "forbidden"
+    await o_ws.disconnect()
+    await t_ws.disconnect()

@@ -162,3 +162,21 @@ def test_pressure_lowers_the_mood(make_session, trainer, act):
     act(session, trainer, type="pressure")
     session.refresh_from_db()
     assert session.mood < before
+
+
+def test_trainee_cannot_talk_past_an_unsent_final_suggestion(make_session, trainer, trainee, act):
+    from roleplay.engine import load_scenario
+
+    session = make_session("fuel-card", mode="approve", language="pl")
+    act(session, trainer, type="control", action="start")
+    for line in load_scenario("fuel-card").examples("pl", "kind"):
+        suggestion = act(session, trainee, type="message", text=line)[-1]
+        if suggestion["outcome"]:
+            break
+    assert suggestion["type"] == "suggestion" and suggestion["outcome"] == "resolved"
+    with pytest.raises(RoleplayError) as error:
+        act(session, trainee, type="message", text="Halo, jest Pan tam?")
+    assert error.value.code == "finished"
+    act(session, trainer, type="customer_message", text=suggestion["text"], suggestion_seq=suggestion["seq"])
+    session.refresh_from_db()
+    assert session.outcome == "resolved"

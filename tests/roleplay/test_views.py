@@ -104,10 +104,15 @@ def test_debrief_shows_scores_side_by_side_and_attempts(client, make_session, tr
     assert content.count("/debrief/") >= 3  # first, best, latest links
 
 
-def test_trainer_console_lists_live_sessions(client, make_session, trainer, act):
-    session = make_session()
-    act(session, trainer, type="control", action="start")
+def test_trainer_console_follows_several_live_sessions(client, make_session, trainer, trainee, act,
+                                                     django_assert_max_num_queries):
+    sessions = [make_session(seed=n, mode="manual" if n == 0 else "auto") for n in range(3)]
+    for session in sessions:
+        act(session, trainer, type="control", action="start")
+    act(sessions[0], trainee, type="message", text="Ostatnie zdanie uczestnika")
     client.force_login(trainer)
-    response = client.get(url("roleplay:live_sessions"))
-    assert session.trainee.display_name.encode() in response.content
-    assert b"<meter" in response.content
+    with django_assert_max_num_queries(8):
+        response = client.get(url("roleplay:live_sessions"))
+    content = response.content.decode()
+    assert content.count("<meter") == 3
+    assert "Ostatnie zdanie uczestnika" in content
