@@ -29,12 +29,13 @@ urlpatterns += i18n_patterns(
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("learning/", include("courses.learning_urls")),  # name "my_learning"
     path("trainer/", views.trainer_console, name="trainer_console"),
-    path("dashboard/", views.team_dashboard, name="team_dashboard"),
+    path("dashboard/", include("insights.dashboard_urls")),  # name "team_dashboard"
     path("teams/<int:team_id>/", views.team_detail, name="team_detail"),
     path("teams/<int:team_id>/announce/", views.announcement_create, name="announcement_create"),
     path("", include("courses.urls")),
     path("", include("assessments.urls")),
     path("", include("roleplay.urls")),
+    path("", include("insights.urls")),
     # Wagtail serves the course pages last, under its own prefix, in both locales.
     path("learn/", include(wagtail_urls)),
     prefix_default_language=True,

@@ -67,17 +67,6 @@ def trainer_console(request):
 
 @login_required
 @require_safe
-def team_dashboard(request):
-    teams = access.teams_led_by(request.user, roles=("manager",))
-    return render(
-        request,
-        "academy/team_dashboard.html",
-        {"teams": teams_with_counts(user=request.user).filter(pk__in=teams)},
-    )
-
-
-@login_required
-@require_safe
 def team_detail(request, team_id: int):
     team = access.access_team(request.user, team_id)
     can_lead = access.can_lead_team(request.user, team)

@@ -1,7 +1,8 @@
 """Settings shared by every environment.
 
 Every value that differs between machines is read from the environment here, in one place:
-SECRET_KEY, DEBUG, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, DATABASE_URL, REDIS_URL.
+SECRET_KEY, DEBUG, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, DATABASE_URL, REDIS_URL, and the xAPI
+learning record store (XAPI_LRS_ENDPOINT, XAPI_LRS_USERNAME, XAPI_LRS_PASSWORD).
 Without DATABASE_URL the product runs on SQLite (WAL); without REDIS_URL on the in-memory
 channel layer and a local-memory cache.
 """
@@ -34,6 +35,12 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 REDIS_URL = os.environ.get("REDIS_URL", "")
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 VAR_DIR = Path(os.environ.get("ACADEMY_VAR_DIR", BASE_DIR / "var"))
+# A learning record store that receives xAPI statements of quiz attempts and roleplay sessions
+# (docs/xapi.md): the xAPI base URL, e.g. https://lrs.example.com/xAPI, and HTTP Basic
+# credentials. Empty: statements are only downloadable as JSON and `manage.py xapi_send` idles.
+XAPI_LRS_ENDPOINT = os.environ.get("XAPI_LRS_ENDPOINT", "")
+XAPI_LRS_USERNAME = os.environ.get("XAPI_LRS_USERNAME", "")
+XAPI_LRS_PASSWORD = os.environ.get("XAPI_LRS_PASSWORD", "")
 
 INSTALLED_APPS = [
     "daphne",
@@ -41,6 +48,7 @@ INSTALLED_APPS = [
     "assessments",
     "courses",
     "roleplay",
+    "insights",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

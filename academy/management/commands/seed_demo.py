@@ -28,7 +28,9 @@ PEOPLE = [
 ]
 
 # Content loaders of the apps, run in dependency order after the people exist.
-CONTENT_COMMANDS: list[str] = ["load_competencies", "load_assessments", "load_curriculum", "load_scenarios"]
+CONTENT_COMMANDS: list[str] = [
+    "load_competencies", "load_assessments", "load_curriculum", "load_scenarios", "seed_activity",
+]
 
 
 class Command(BaseCommand):

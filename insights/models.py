@@ -1,0 +1,146 @@
+"""What managers keep beyond what the other apps record: readiness rules per team, the
+service-environment self-assessment, and the outbox of xAPI statements for a learning record store.
+
+Manager observations are not here: they are `assessments.Evidence` with source `observation`
+(the note and its author are fields of Evidence).
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class ReadinessRule(models.Model):
+    """One condition a trainee of the team must meet to be ready for the floor.
+
+    A rule is one row, so a verdict can name each rule that is not met: a course that must be
+    completed (by the course's `translation_key`, the key learning progress uses, so one rule
+    covers the Polish and the English course) or a minimum level of a competency.
+    """
+
+    class Kind(models.TextChoices):
+        COURSE = "course", _("Course completed")
+        LEVEL = "level", _("Minimum level")
+
+    team = models.ForeignKey("academy.Team", on_delete=models.CASCADE, related_name="readiness_rules")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    course_key = models.UUIDField(null=True, blank=True)
+    competency = models.ForeignKey(
+        "assessments.Competency", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    minimum = models.DecimalField(
+        max_digits=2, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["team", "kind", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "course_key"], condition=Q(kind="course"),
+                                    name="readiness_course_once"),
+            models.UniqueConstraint(fields=["team", "competency"], condition=Q(kind="level"),
+                                    name="readiness_level_once"),
+            models.CheckConstraint(
+                condition=(Q(kind="course", course_key__isnull=False, competency__isnull=True)
+                           | Q(kind="level", competency__isnull=False, minimum__isnull=False, course_key__isnull=True)),
+                name="readiness_rule_shape",
+            ),
+        ]
+        verbose_name = _("readiness rule")
+        verbose_name_plural = _("readiness rules")
+
+    def __str__(self) -> str:
+        if self.kind == self.Kind.COURSE:
+            return f"{self.team_id}: course {self.course_key}"
+        return f"{self.team_id}: {self.competency_id} ≥ {self.minimum}"
+
+
+class EnvironmentLevel(models.TextChoices):
+    """The three levels at which the service environment is understood differently (seed 001)."""
+
+    DIRECTOR = "director", _("Director")
+    MANAGER = "manager", _("Manager")
+    EMPLOYEE = "employee", _("Employee")
+
+
+class EnvironmentSurvey(models.Model):
+    """A manager asks the team (and the directors above it) to rate the nine elements."""
+
+    team = models.ForeignKey("academy.Team", on_delete=models.CASCADE, related_name="environment_surveys")
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        verbose_name = _("service-environment self-assessment")
+        verbose_name_plural = _("service-environment self-assessments")
+
+    def __str__(self) -> str:
+        return f"{self.team} · {self.opened_at:%Y-%m-%d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class EnvironmentResponse(models.Model):
+    survey = models.ForeignKey(EnvironmentSurvey, on_delete=models.CASCADE, related_name="responses")
+    respondent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    level = models.CharField(_("your level"), max_length=8, choices=EnvironmentLevel.choices)
+    # element slug -> rating 1–5 (insights.environment.ELEMENTS lists the nine slugs)
+    ratings = models.JSONField(default=dict)
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "respondent"], name="environment_response_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} · {self.respondent_id} ({self.level})"
+
+
+class XapiStatement(models.Model):
+    """An xAPI statement waiting for (or delivered to) the configured learning record store.
+
+    The statement id is derived from what it describes (the attempt or the session), so sending
+    it again after a lost answer is harmless: an LRS keeps the first copy of an id.
+    """
+
+    class Kind(models.TextChoices):
+        ATTEMPT = "attempt", _("Quiz attempt")
+        ROLEPLAY = "roleplay", _("Roleplay session")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Gave up after retries")
+
+    statement_id = models.UUIDField(unique=True)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    object_pk = models.PositiveBigIntegerField()
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    payload = models.JSONField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    tries = models.PositiveSmallIntegerField(default=0)
+    next_try_at = models.DateTimeField()
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["kind", "object_pk"], name="xapi_statement_once")]
+        indexes = [models.Index(fields=["status", "next_try_at"])]
+        verbose_name = _("xAPI statement")
+        verbose_name_plural = _("xAPI statements")
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.object_pk} ({self.status})"

@@ -1,0 +1,218 @@
+"""Readiness verdicts: which of a team's rules a trainee meets, in words, and since when.
+
+Pure functions over data the selectors have already read. A rule is met when
+
+- a course rule: every live lesson of the course is completed (the same test as the course's
+  own progress bar, `courses.selectors.CourseSummary.is_complete`);
+- a level rule: the competency's level, rounded to one decimal as it is shown, is at least the
+  minimum. No evidence is never a pass.
+
+Time to readiness is computed from history, not recorded: the first moment at which every
+current rule was met — the completion of the last required lesson and the evidence after which
+each level stood at its minimum — minus the day the trainee joined the team. Levels change only
+when evidence arrives (see insights.levels), so walking the evidence in time order is exact.
+Because it is recomputed from the current rules, changing the rules changes it too.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from assessments.selectors import weighted_score
+
+from .levels import Cell, to_level
+
+
+@dataclass
+class CourseInfo:
+    key: uuid.UUID
+    title: str
+    lesson_keys: list = field(default_factory=list)
+    lesson_titles: list = field(default_factory=list)
+    page_id: int | None = None
+
+
+@dataclass
+class CourseState:
+    """A learner's progress in one course: lessons done out of the live ones, and when the
+    last of them was completed (None until all are)."""
+
+    info: CourseInfo
+    done: int = 0
+    completed_at: datetime | None = None
+    seconds: int = 0
+    lesson_done: dict = field(default_factory=dict)  # lesson key -> completed_at
+
+    @property
+    def lessons(self) -> list[tuple[str, datetime | None]]:
+        """(title, completed_at or None) for each live lesson, in order."""
+        return [(title, self.lesson_done.get(key))
+                for key, title in zip(self.info.lesson_keys, self.info.lesson_titles, strict=True)]
+
+    @property
+    def total(self) -> int:
+        return len(self.info.lesson_keys)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def is_complete(self) -> bool:
+        return self.total > 0 and self.done == self.total
+
+    @property
+    def minutes(self) -> int:
+        return round(self.seconds / 60)
+
+
+def course_states(courses: list[CourseInfo], progress) -> dict[uuid.UUID, CourseState]:
+    """One learner's states from their progress rows (lesson_key, completed_at, seconds)."""
+    by_lesson = {lesson_key: (completed_at, seconds) for lesson_key, completed_at, seconds in progress}
+    states = {}
+    for course in courses:
+        state = CourseState(info=course)
+        last = None
+        for lesson_key in course.lesson_keys:
+            completed_at, seconds = by_lesson.get(lesson_key, (None, 0))
+            state.seconds += seconds or 0
+            if completed_at is not None:
+                state.done += 1
+                state.lesson_done[lesson_key] = completed_at
+                last = completed_at if last is None or completed_at > last else last
+        if state.is_complete:
+            state.completed_at = last
+        states[course.key] = state
+    return states
+
+
+@dataclass
+class Rule:
+    kind: str  # "course" | "level"
+    course: CourseInfo | None = None
+    competency: object = None  # assessments.Competency
+    minimum: float | None = None
+
+    @property
+    def label(self) -> str:
+        if self.kind == "course":
+            return _("Course “%(course)s” completed") % {"course": self.course.title}
+        return _("%(competency)s at least %(minimum)s") % {
+            "competency": self.competency.name, "minimum": _number(self.minimum),
+        }
+
+
+@dataclass
+class Verdict:
+    status: str  # "ready" | "not_ready" | "no_rules"
+    reasons: list[str] = field(default_factory=list)
+    met: list[str] = field(default_factory=list)
+    ready_at: datetime | None = None
+    days_to_ready: int | None = None
+
+    @property
+    def ready(self) -> bool:
+        return self.status == "ready"
+
+
+def _number(value: float) -> str:
+    return number_format(value, 1)
+
+
+def unmet_reason(rule: Rule, *, cells: dict[int, Cell], courses: dict) -> str | None:
+    """The rule in words if the learner does not meet it, else None."""
+    if rule.kind == "course":
+        state = courses.get(rule.course.key)
+        if state is not None and state.is_complete:
+            return None
+        done, total = (state.done, state.total) if state else (0, len(rule.course.lesson_keys))
+        return _("Course “%(course)s” not completed (%(done)s of %(total)s lessons)") % {
+            "course": rule.course.title, "done": done, "total": total,
+        }
+    cell = cells.get(rule.competency.pk)
+    level = cell.level if cell else None
+    if level is None:
+        return _("No evidence for %(competency)s") % {"competency": rule.competency.name}
+    if level + 1e-9 < rule.minimum:
+        return _("%(competency)s %(level)s < %(minimum)s required") % {
+            "competency": rule.competency.name, "level": _number(level), "minimum": _number(rule.minimum),
+        }
+    return None
+
+
+def verdict(rules: list[Rule], *, cells: dict[int, Cell], courses: dict, joined_at: datetime | None = None) -> Verdict:
+    """The verdict for one learner, with every unmet rule in words and, if ready, since when."""
+    if not rules:
+        return Verdict(status="no_rules")
+    result = Verdict(status="ready")
+    for rule in rules:
+        reason = unmet_reason(rule, cells=cells, courses=courses)
+        if reason is None:
+            result.met.append(rule.label)
+        else:
+            result.reasons.append(reason)
+    if result.reasons:
+        result.status = "not_ready"
+        return result
+    result.ready_at = first_ready_at(rules, cells=cells, courses=courses)
+    if result.ready_at is not None and joined_at is not None:
+        result.days_to_ready = days_between(joined_at, result.ready_at)
+    return result
+
+
+def days_between(start: datetime, end: datetime) -> int:
+    """Whole calendar days from start to end in local time; evidence from before joining counts
+    as day 0."""
+    return max(0, (timezone.localtime(end).date() - timezone.localtime(start).date()).days)
+
+
+def first_ready_at(rules: list[Rule], *, cells: dict[int, Cell], courses: dict) -> datetime | None:
+    """The first moment at which every rule was met, from the evidence and progress history."""
+    moment = None  # every course rule is met from the last required course's completion on
+    for rule in rules:
+        if rule.kind == "course":
+            state = courses.get(rule.course.key)
+            if state is None or state.completed_at is None:
+                return None
+            moment = state.completed_at if moment is None or state.completed_at > moment else moment
+    level_rules = [rule for rule in rules if rule.kind == "level"]
+    if not level_rules:
+        return moment
+    events = sorted(
+        (row[2], rule_index, row)
+        for rule_index, rule in enumerate(level_rules)
+        for row in (cells[rule.competency.pk].rows if rule.competency.pk in cells else [])
+    )
+    seen: list[list] = [[] for _ in level_rules]
+    levels: list[float | None] = [None] * len(level_rules)
+
+    def all_met() -> bool:
+        return all(level is not None and level + 1e-9 >= rule.minimum
+                   for level, rule in zip(levels, level_rules, strict=True))
+
+    index = 0
+    checked_moment = moment is None
+    while index < len(events):
+        at = events[index][0]
+        if not checked_moment and at >= moment:
+            # The state as it stood when the last required course was completed.
+            checked_moment = True
+            if all_met():
+                return moment
+        # Apply every piece of evidence recorded at this same moment before judging.
+        while index < len(events) and events[index][0] == at:
+            _at, rule_index, row = events[index]
+            seen[rule_index].append(row)
+            levels[rule_index] = to_level(weighted_score(seen[rule_index], at))
+            index += 1
+        if checked_moment and all_met():
+            return at
+    if not checked_moment and all_met():
+        return moment
+    return None

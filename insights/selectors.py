@@ -1,0 +1,654 @@
+"""Reads for managers: the team dashboard, its trends, a trainee's profile and the
+service-environment results.
+
+Every function runs a fixed number of queries whatever the size of the team (tests assert the
+budgets): the dashboard reads one page of trainees and, for that page, one query each for
+evidence, progress and roleplays; levels are aggregated in Python with the formula of
+`assessments.selectors` (see insights.levels).
+"""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+import uuid
+from bisect import bisect_left
+from collections import defaultdict
+from dataclasses import dataclass, field
+from itertools import accumulate
+
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+from wagtail.models import Page
+
+from academy import access
+from academy.i18n import current_language
+from academy.models import Membership, Role, Team
+from assessments.models import Answer, Competency, Evidence
+from courses.models import LessonProgress, ReflectionAnswer
+from roleplay.models import RoleplaySession, SessionEvent, TraitScore
+
+from .environment import ELEMENTS
+from .levels import Cell, evidence_shares, group_cells, level_history, level_steps
+from .models import EnvironmentLevel, EnvironmentResponse, EnvironmentSurvey, ReadinessRule
+from .readiness import CourseInfo, CourseState, Rule, Verdict, course_states, verdict
+
+MANAGER_ROLES = (Role.MANAGER,)
+PER_PAGE = 50
+SOURCE_LANGUAGE = "pl"
+PERIODS = {"30": 30, "90": 90, "365": 365, "all": None}
+DEFAULT_PERIOD = "90"
+
+
+# --- teams and the curriculum -----------------------------------------------------------------
+def managed_teams(*, user):
+    """The teams the user manages (an admin: every team), each with its number of trainees (one query)."""
+    trainees = Count("memberships", filter=Q(memberships__role=Role.TRAINEE))
+    return list(
+        Team.objects.filter(pk__in=access.teams_led_by(user, roles=MANAGER_ROLES).values("pk"))
+        .annotate(trainee_count=trainees).order_by("name")
+    )
+
+
+def live_courses(*, language: str | None = None) -> list[CourseInfo]:
+    """Live courses with their live lessons in order, in one language (one query).
+
+    A course not translated into that language is given in Polish, the source language, so
+    progress and rules never disappear because a manager reads the page in English.
+    """
+    language = language or current_language()
+    rows = (
+        Page.objects.live()
+        .filter(locale__language_code__in={language, SOURCE_LANGUAGE}, content_type__app_label="courses",
+                content_type__model__in=("coursepage", "lessonpage"))
+        .order_by("path")
+        .values_list("pk", "title", "path", "translation_key", "content_type__model", "locale__language_code")
+    )
+    by_path: dict[str, CourseInfo] = {}
+    chosen: dict[uuid.UUID, tuple[str, CourseInfo]] = {}
+    lessons = []
+    for pk, title, path, key, model, code in rows:
+        if model == "coursepage":
+            course = by_path[path] = CourseInfo(key=key, title=title, page_id=pk)
+            if key not in chosen or code == language:
+                chosen[key] = (code, course)
+        else:
+            lessons.append((path, key, title))
+    for path, key, title in lessons:
+        course = by_path.get(path[: -Page.steplen])
+        if course is not None:
+            course.lesson_keys.append(key)
+            course.lesson_titles.append(title)
+    return [course for _code, course in chosen.values()]
+
+
+def team_rules(*, team, competencies: dict[int, Competency], courses: dict[uuid.UUID, CourseInfo]):
+    """The team's rules as verdict rules (one query); a rule naming a course that is no longer
+    published is left out of verdicts and returned separately so the editor can say so."""
+    rules, stale = [], []
+    for row in ReadinessRule.objects.filter(team=team).order_by("kind", "id"):
+        if row.kind == ReadinessRule.Kind.COURSE:
+            course = courses.get(row.course_key)
+            if course is None:
+                stale.append(row)
+            else:
+                rules.append(Rule(kind="course", course=course))
+        elif row.competency_id in competencies:
+            rules.append(Rule(kind="level", competency=competencies[row.competency_id], minimum=float(row.minimum)))
+    rules.sort(key=lambda r: (r.kind != "course", r.course.title if r.course else "",
+                              (r.competency.kind, r.competency.order) if r.competency else ("", 0)))
+    return rules, stale
+
+
+def all_competencies() -> list[Competency]:
+    """The ten traits first, then the knowledge areas (one query)."""
+    competencies = Competency.objects.only("id", "slug", "kind", "order", "is_key", "name_pl", "name_en")
+    return sorted(competencies, key=lambda c: (c.kind != Competency.Kind.TRAIT, c.order, c.slug))
+
+
+# --- the dashboard --------------------------------------------------------------------------
+def period_start(period: str, now: datetime.datetime) -> datetime.datetime | None:
+    days = PERIODS.get(period)
+    return now - datetime.timedelta(days=days) if days else None
+
+
+@dataclass
+class HeatCell:
+    competency: Competency
+    cell: Cell | None
+    minimum: float | None = None
+
+    @property
+    def level(self) -> float | None:
+        return self.cell.level if self.cell else None
+
+    @property
+    def band(self) -> int:
+        """1–5 for the colour; 0 without evidence."""
+        level = self.level
+        return 0 if level is None else max(1, min(5, int(level + 0.5)))
+
+    @property
+    def below(self) -> bool:
+        return self.minimum is not None and (self.level is None or self.level + 1e-9 < self.minimum)
+
+
+@dataclass
+class TraineeRow:
+    membership: Membership
+    cells: list[HeatCell]
+    courses: list[CourseState]
+    verdict: Verdict
+    roleplays: dict = field(default_factory=dict)
+
+    @property
+    def user(self):
+        return self.membership.user
+
+    @property
+    def lessons_done(self) -> int:
+        return sum(state.done for state in self.courses)
+
+    @property
+    def lessons_total(self) -> int:
+        return sum(state.total for state in self.courses)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.lessons_done / self.lessons_total) if self.lessons_total else 0
+
+
+@dataclass
+class Heatmap:
+    team: Team
+    competencies: list[Competency]
+    rules: list[Rule]
+    rows: list[TraineeRow]
+    courses: list[CourseInfo]  # every live course (for the filter)
+    shown_courses: list[CourseInfo]  # the courses in the progress column
+    course_key: uuid.UUID | None
+    period: str
+    since: datetime.datetime | None
+    page: int
+    pages: int
+    total: int
+    stale_rules: list = field(default_factory=list)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def first_index(self) -> int:
+        return (self.page - 1) * PER_PAGE + 1 if self.total else 0
+
+    @property
+    def last_index(self) -> int:
+        return min(self.page * PER_PAGE, self.total)
+
+
+def trainee_page(*, team, page: int, per_page: int = PER_PAGE) -> list[Membership]:
+    start = (page - 1) * per_page
+    return list(
+        Membership.objects.filter(team=team, role=Role.TRAINEE).select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__username", "pk")[start:start + per_page]
+    )
+
+
+def page_evidence(learner_ids) -> list:
+    return list(Evidence.objects.filter(learner_id__in=learner_ids).values_list(
+        "learner_id", "competency_id", "score", "weight", "created_at", "source"))
+
+
+def page_progress(learner_ids, course_keys) -> dict[int, list]:
+    progress = defaultdict(list)
+    if course_keys:
+        for learner_id, lesson_key, completed_at, seconds in LessonProgress.objects.filter(
+            learner_id__in=learner_ids, course_key__in=list(course_keys)
+        ).values_list("learner_id", "lesson_key", "completed_at", "seconds_spent"):
+            progress[learner_id].append((lesson_key, completed_at, seconds))
+    return progress
+
+
+def page_roleplays(learner_ids, since) -> dict[int, dict]:
+    led = Q(kind=RoleplaySession.Kind.TRAINER_LED)
+    in_period = led & Q(ended_at__gte=since) if since else led
+    rows = (
+        RoleplaySession.objects.filter(trainee_id__in=learner_ids, status=RoleplaySession.Status.ENDED)
+        .values("trainee_id")
+        .annotate(led=Count("id", filter=led), led_in_period=Count("id", filter=in_period),
+                  practice=Count("id", filter=~led), last=Max("ended_at"))
+    )
+    return {row["trainee_id"]: row for row in rows}
+
+
+def team_heatmap(*, team, trainee_count: int, page: int = 1, course_key=None, period: str = DEFAULT_PERIOD,
+                 courses: list[CourseInfo] | None = None, now=None) -> Heatmap:
+    """One page of the team's trainees × competencies with progress, roleplays and verdicts.
+
+    Seven queries whatever the size of the team (competencies, courses unless given, rules, the
+    page of trainees, and the page's evidence, progress and roleplays).
+    """
+    now = now or timezone.now()
+    since = period_start(period, now)
+    competencies = all_competencies()
+    by_id = {c.pk: c for c in competencies}
+    courses = live_courses() if courses is None else courses
+    courses_by_key = {c.key: c for c in courses}
+    rules, stale = team_rules(team=team, competencies=by_id, courses=courses_by_key)
+    if course_key in courses_by_key:
+        shown = [courses_by_key[course_key]]
+    else:
+        course_key = None
+        shown = [r.course for r in rules if r.kind == "course"] or courses
+    pages = max(1, -(-trainee_count // PER_PAGE))
+    page = min(max(1, page), pages)
+    members = trainee_page(team=team, page=page) if trainee_count else []
+    ids = [m.user_id for m in members]
+    minimums = {r.competency.pk: r.minimum for r in rules if r.kind == "level"}
+    rows = []
+    if ids:
+        cells = group_cells(page_evidence(ids), now=now, since=since)
+        wanted = {c.key: c for c in shown} | {r.course.key: r.course for r in rules if r.kind == "course"}
+        progress = page_progress(ids, wanted)
+        roleplays = page_roleplays(ids, since)
+        for member in members:
+            learner_cells = cells.get(member.user_id, {})
+            states = course_states(list(wanted.values()), progress.get(member.user_id, []))
+            rows.append(TraineeRow(
+                membership=member,
+                cells=[HeatCell(competency=c, cell=learner_cells.get(c.pk), minimum=minimums.get(c.pk))
+                       for c in competencies],
+                courses=[states[c.key] for c in shown],
+                verdict=verdict(rules, cells=learner_cells, courses=states, joined_at=member.joined_at),
+                roleplays=roleplays.get(member.user_id, {}),
+            ))
+    return Heatmap(
+        team=team, competencies=competencies, rules=rules, rows=rows, courses=courses, shown_courses=shown,
+        course_key=course_key, period=period, since=since, page=page, pages=pages, total=trainee_count,
+        stale_rules=stale,
+    )
+
+
+# --- trends over the whole team ---------------------------------------------------------------
+TREND_POINTS = 12
+READY_BUCKETS = ((0, 7), (8, 14), (15, 30), (31, 60), (61, None))
+
+
+@dataclass
+class Trends:
+    labels: list[str]
+    moments: list[datetime.datetime]
+    series: list[dict]  # {"competency": Competency, "values": [level | None per moment]}
+    trainees: int
+    ready: int
+    not_ready: int
+    has_rules: bool
+    days: list[int]
+    buckets: list[dict]
+
+    @property
+    def median_days(self):
+        return statistics.median(self.days) if self.days else None
+
+    @property
+    def mean_days(self):
+        return round(statistics.fmean(self.days), 1) if self.days else None
+
+
+def trend_moments(since: datetime.datetime | None, first: datetime.datetime | None, now) -> list:
+    start = since or first or now
+    if start >= now:
+        return [now]
+    step = (now - start) / TREND_POINTS
+    return [start + step * i for i in range(TREND_POINTS + 1)]
+
+
+def team_trends(*, team, period: str = DEFAULT_PERIOD, now=None) -> Trends:
+    """The team's mean level per competency over the period, and readiness across the whole team.
+
+    The mean at a moment is over the trainees with evidence of that competency by then. Reads
+    every trainee's evidence once (six queries whatever the size); the view caches the result.
+    """
+    now = now or timezone.now()
+    since = period_start(period, now)
+    competencies = all_competencies()
+    by_id = {c.pk: c for c in competencies}
+    courses_by_key = {c.key: c for c in live_courses()}
+    rules, _stale = team_rules(team=team, competencies=by_id, courses=courses_by_key)
+    members = list(Membership.objects.filter(team=team, role=Role.TRAINEE).values_list("user_id", "joined_at"))
+    trainees = Membership.objects.filter(team=team, role=Role.TRAINEE).values("user_id")
+    cells = group_cells(
+        Evidence.objects.filter(learner_id__in=trainees).values_list(
+            "learner_id", "competency_id", "score", "weight", "created_at", "source"),
+        now=now,
+    )
+    first = min((cell.rows[0][2] for by in cells.values() for cell in by.values()), default=None)
+    moments = trend_moments(since, first, now)
+    # Difference arrays: a level holds from its evidence until the next one, so each step adds
+    # its value to a run of moments; one pass over the evidence instead of one per moment.
+    size = len(moments)
+    sums = {c.pk: [0.0] * (size + 1) for c in competencies}
+    counts = {c.pk: [0] * (size + 1) for c in competencies}
+    for by_competency in cells.values():
+        for competency_id, cell in by_competency.items():
+            if competency_id not in sums:
+                continue
+            steps = [(t, v) for t, v in zip(*level_steps(cell.rows), strict=True) if v is not None]
+            if not steps:
+                continue
+            starts = [bisect_left(moments, t) for t, _v in steps]
+            counts[competency_id][starts[0]] += 1
+            for k, (_t, value) in enumerate(steps):
+                end = starts[k + 1] if k + 1 < len(starts) else size
+                if starts[k] < end:
+                    sums[competency_id][starts[k]] += value
+                    sums[competency_id][end] -= value
+    for competency_id in sums:
+        sums[competency_id] = list(accumulate(sums[competency_id]))[:size]
+        counts[competency_id] = list(accumulate(counts[competency_id]))[:size]
+    series = [
+        {"competency": c, "values": [round(s / n, 2) if n else None
+                                     for s, n in zip(sums[c.pk], counts[c.pk], strict=True)]}
+        for c in competencies
+    ]
+    course_rules = {r.course.key: r.course for r in rules if r.kind == "course"}
+    progress = page_progress(trainees, course_rules) if course_rules else {}
+    ready = not_ready = 0
+    days = []
+    for user_id, joined_at in members:
+        states = course_states(list(course_rules.values()), progress.get(user_id, []))
+        result = verdict(rules, cells=cells.get(user_id, {}), courses=states, joined_at=joined_at)
+        if result.ready:
+            ready += 1
+            if result.days_to_ready is not None:
+                days.append(result.days_to_ready)
+        elif result.status == "not_ready":
+            not_ready += 1
+    buckets = [
+        {"low": low, "high": high, "count": sum(1 for d in days if d >= low and (high is None or d <= high))}
+        for low, high in READY_BUCKETS
+    ]
+    return Trends(
+        labels=[timezone.localtime(m).date().isoformat() for m in moments], moments=moments, series=series,
+        trainees=len(members), ready=ready, not_ready=not_ready, has_rules=bool(rules), days=days, buckets=buckets,
+    )
+
+
+# --- a trainee's profile ------------------------------------------------------------------------
+@dataclass
+class EvidenceItem:
+    evidence: Evidence
+    share: float
+    link: str | None = None
+    label: str = ""
+
+    @property
+    def level(self) -> float:
+        return round(self.evidence.level, 1)
+
+    @property
+    def share_percent(self) -> int:
+        return round(self.share * 100)
+
+
+@dataclass
+class CompetencyStory:
+    competency: Competency
+    cell: Cell | None
+    items: list[EvidenceItem]
+    history: list[tuple[datetime.datetime, float]]
+    minimum: float | None = None
+
+    @property
+    def level(self):
+        return self.cell.level if self.cell else None
+
+    @property
+    def band(self) -> int:
+        return 0 if self.level is None else max(1, min(5, int(self.level + 0.5)))
+
+    @property
+    def below(self) -> bool:
+        return self.minimum is not None and (self.level is None or self.level + 1e-9 < self.minimum)
+
+
+def _evidence_links(evidence: list[Evidence]) -> dict[str, tuple[str, str]]:
+    """reference → (url, label) for the quiz attempts and roleplay sessions evidence points at."""
+    from django.urls import reverse
+
+    answer_ids, session_ids = set(), set()
+    for ev in evidence:
+        kind, _sep, rest = ev.reference.partition(":")
+        number = rest.split(":")[0]
+        if not number.isdigit():
+            continue
+        if kind == "answer":
+            answer_ids.add(int(number))
+        elif kind == "roleplay":
+            session_ids.add(int(number))
+    links = {}
+    if answer_ids:
+        for answer_id, attempt_id, title_pl, title_en in Answer.objects.filter(pk__in=answer_ids).values_list(
+            "pk", "attempt_id", "attempt__quiz__title_pl", "attempt__quiz__title_en"
+        ):
+            title = title_en if current_language() == "en" and title_en else title_pl
+            links[f"answer:{answer_id}"] = (reverse("assessments:attempt_result", args=[attempt_id]), title)
+    if session_ids:
+        for session_id, title_pl, title_en in RoleplaySession.objects.filter(pk__in=session_ids).values_list(
+            "pk", "scenario__title_pl", "scenario__title_en"
+        ):
+            title = title_en if current_language() == "en" and title_en else title_pl
+            links[f"roleplay:{session_id}"] = (reverse("roleplay:debrief", args=[session_id]), title)
+    return links
+
+
+def competency_stories(*, learner, competencies: list[Competency], minimums: dict, now=None) -> list[CompetencyStory]:
+    """Each competency with the learner's level, its history and every piece of evidence behind
+    it with the share it has in today's level (three queries)."""
+    now = now or timezone.now()
+    evidence = list(Evidence.objects.filter(learner=learner).select_related("recorded_by", "competency")
+                    .order_by("created_at", "id"))
+    links = _evidence_links(evidence)
+    by_competency = defaultdict(list)
+    for ev in evidence:
+        by_competency[ev.competency_id].append(ev)
+    cells = group_cells(
+        [(learner.pk, ev.competency_id, ev.score, ev.weight, ev.created_at, ev.source) for ev in evidence], now=now
+    ).get(learner.pk, {})
+    stories = []
+    for competency in competencies:
+        items = by_competency.get(competency.pk, [])
+        rows = [(ev.score, ev.weight, ev.created_at) for ev in items]
+        shares = evidence_shares(rows, now)
+        story_items = []
+        for ev, share in zip(items, shares, strict=True):
+            base = ":".join(ev.reference.split(":")[:2])
+            url, label = links.get(base, (None, ""))
+            story_items.append(EvidenceItem(evidence=ev, share=share, link=url, label=label))
+        story_items.reverse()  # newest first
+        stories.append(CompetencyStory(
+            competency=competency, cell=cells.get(competency.pk), items=story_items, history=level_history(rows),
+            minimum=minimums.get(competency.pk),
+        ))
+    return stories
+
+
+def learner_teams(*, learner, viewer) -> list[Membership]:
+    """The learner's trainee memberships in teams the viewer may see them in (one query)."""
+    memberships = Membership.objects.filter(user=learner, role=Role.TRAINEE).select_related("team")
+    if viewer.pk != learner.pk and not access.is_admin(viewer):
+        memberships = memberships.filter(team__in=access.teams_led_by(viewer))
+    return list(memberships.order_by("team__name"))
+
+
+def learner_roleplays(*, learner) -> list[dict]:
+    """The learner's ended sessions, newest first, with the mean trainer score (two queries)."""
+    sessions = list(
+        RoleplaySession.objects.filter(trainee=learner, status=RoleplaySession.Status.ENDED)
+        .select_related("scenario", "trainer").order_by("-ended_at", "-id")
+    )
+    scores = defaultdict(list)
+    for session_id, score in TraitScore.objects.filter(
+        session__in=sessions, role=TraitScore.Role.TRAINER
+    ).values_list("session_id", "score"):
+        scores[session_id].append(score)
+    return [
+        {"session": s, "average": round(sum(scores[s.pk]) / len(scores[s.pk]), 1) if scores[s.pk] else None,
+         "scored": len(scores[s.pk])}
+        for s in sessions
+    ]
+
+
+def trainer_notes(*, learner) -> list[dict]:
+    """Notes trainers wrote in the learner's trainer-led sessions, newest first (one query)."""
+    events = (
+        SessionEvent.objects.filter(session__trainee=learner, type="note",
+                                    session__kind=RoleplaySession.Kind.TRAINER_LED)
+        .select_related("actor", "session__scenario").order_by("-created_at", "-id")[:50]
+    )
+    return [{"event": e, "text": e.payload.get("text", ""), "session": e.session} for e in events]
+
+
+def learner_reflections(*, learner, limit: int = 20):
+    from courses.selectors import reflection_rows
+
+    return reflection_rows(answers=ReflectionAnswer.objects.filter(learner=learner)[:limit])
+
+
+def learner_course_states(*, learner, courses: list[CourseInfo]) -> dict[uuid.UUID, CourseState]:
+    progress = page_progress([learner.pk], {c.key: c for c in courses})
+    return course_states(courses, progress.get(learner.pk, []))
+
+
+def trainee_profile(*, learner, viewer, now=None) -> dict:
+    """Everything the trainee profile shows, in a fixed number of queries."""
+    from assessments.selectors import learner_attempts
+
+    now = now or timezone.now()
+    competencies = all_competencies()
+    by_id = {c.pk: c for c in competencies}
+    courses = live_courses()
+    memberships = learner_teams(learner=learner, viewer=viewer)
+    states = learner_course_states(learner=learner, courses=courses)
+    verdicts = []
+    minimums: dict[int, float] = {}
+    courses_by_key = {c.key: c for c in courses}
+    rules_by_team = _rules_for_teams([m.team for m in memberships], by_id, courses_by_key)
+    stories = None
+    for membership in memberships:
+        rules = rules_by_team.get(membership.team_id, [])
+        for rule in rules:
+            if rule.kind == "level":
+                minimums[rule.competency.pk] = max(minimums.get(rule.competency.pk, 0), rule.minimum)
+        verdicts.append({"membership": membership, "rules": rules})
+    stories = competency_stories(learner=learner, competencies=competencies, minimums=minimums, now=now)
+    cells = {s.competency.pk: s.cell for s in stories if s.cell}
+    for item in verdicts:
+        item["verdict"] = verdict(item["rules"], cells=cells, courses=states, joined_at=item["membership"].joined_at)
+    return {
+        "learner": learner,
+        "verdicts": verdicts,
+        "stories": stories,
+        "courses": [states[c.key] for c in courses],
+        "attempts": list(learner_attempts(learner=learner)[:20]),
+        "roleplays": learner_roleplays(learner=learner),
+        "notes": trainer_notes(learner=learner),
+        "reflections": learner_reflections(learner=learner),
+    }
+
+
+def _rules_for_teams(teams, competencies, courses) -> dict[int, list[Rule]]:
+    result = defaultdict(list)
+    if not teams:
+        return result
+    for row in ReadinessRule.objects.filter(team__in=teams).order_by("kind", "id"):
+        if row.kind == ReadinessRule.Kind.COURSE and row.course_key in courses:
+            result[row.team_id].append(Rule(kind="course", course=courses[row.course_key]))
+        elif row.kind == ReadinessRule.Kind.LEVEL and row.competency_id in competencies:
+            result[row.team_id].append(Rule(kind="level", competency=competencies[row.competency_id],
+                                            minimum=float(row.minimum)))
+    return result
+
+
+# --- the service-environment self-assessment ------------------------------------------------------
+LEVELS = list(EnvironmentLevel)
+
+
+@dataclass
+class ElementResult:
+    element: object
+    means: dict  # level -> mean rating or None
+    spread: float | None
+
+    @property
+    def ordered_means(self) -> list:
+        return [self.means.get(level) for level in LEVELS]
+
+    @property
+    def highest(self):
+        known = [(v, level) for level, v in self.means.items() if v is not None]
+        return max(known, key=lambda pair: pair[0]) if known else None
+
+    @property
+    def lowest(self):
+        known = [(v, level) for level, v in self.means.items() if v is not None]
+        return min(known, key=lambda pair: pair[0]) if known else None
+
+
+def environment_results(*, survey: EnvironmentSurvey) -> dict:
+    """Mean rating of each element at each level and where the levels diverge most (one query).
+
+    Divergence of an element is the gap between the highest and the lowest mean among the
+    levels that answered; individual answers are never shown.
+    """
+    responses = list(EnvironmentResponse.objects.filter(survey=survey).values_list("level", "ratings"))
+    counts = {level: 0 for level in LEVELS}
+    sums = {level: defaultdict(float) for level in LEVELS}
+    for level, ratings in responses:
+        if level not in counts:
+            continue
+        counts[level] += 1
+        for slug, value in ratings.items():
+            sums[level][slug] += value
+    elements = []
+    for element in ELEMENTS:
+        means = {level: (round(sums[level][element.slug] / counts[level], 2) if counts[level] else None)
+                 for level in LEVELS}
+        known = [v for v in means.values() if v is not None]
+        spread = round(max(known) - min(known), 2) if len(known) >= 2 else None
+        elements.append(ElementResult(element=element, means=means, spread=spread))
+    diverging = sorted((e for e in elements if e.spread), key=lambda e: -e.spread)[:3]
+    return {
+        "elements": elements,
+        "counts": counts,
+        "respondents": len(responses),
+        "levels_answered": sum(1 for n in counts.values() if n),
+        "diverging": diverging,
+    }
+
+
+def environment_surveys(*, user):
+    """Surveys the user manages and surveys they may answer (two queries)."""
+    from .access import surveys_answerable_by, surveys_managed_by
+
+    managed = list(surveys_managed_by(user).select_related("team").annotate(answers=Count("responses")))
+    answerable = list(
+        surveys_answerable_by(user).filter(closed_at__isnull=True).select_related("team")
+        .annotate(mine=Count("responses", filter=Q(responses__respondent=user)))
+    )
+    return {"managed": managed, "answerable": answerable}
+
+
+def survey_level_default(*, user, survey) -> str:
+    roles = access.team_roles(user, survey.team)
+    if Role.MANAGER in roles:
+        return EnvironmentLevel.MANAGER
+    if access.is_admin(user) and not roles:
+        return EnvironmentLevel.DIRECTOR
+    return EnvironmentLevel.EMPLOYEE
+
