@@ -67,7 +67,7 @@ def test_calculator_and_video_blocks_render(client, trainee, curriculum):
     content = client.get(page_url(curriculum[("en", "alpha/measuring")])).content.decode()
     assert "Calculator: Service Level" in content and 'name="c-sl-calc-total"' in content
     assert 'name="c-nps-calc-promoters"' in content
-    assert 'href="https://www.youtube.com/watch?v=dQw4w9WgXcQ"' in content
+    assert 'href="https://videos.example.com/service-level.mp4"' in content
 
 
 @pytest.mark.parametrize("frm,to", [("pl", "en"), ("en", "pl")])
@@ -180,3 +180,18 @@ def test_wagtail_view_restrictions_still_apply(client, trainee, curriculum):
     assert client.get(lesson).status_code in (302, 403)
     assert client.get(page_url(curriculum[("pl", "alpha")])).status_code in (302, 403)
     assert client.get(page_url(curriculum[("pl", "beta/only")])).status_code == 200
+
+
+def test_an_image_block_added_by_a_trainer_renders_with_its_alt_text(client, trainee, curriculum, settings, tmp_path):
+    from wagtail.images.models import Image
+    from wagtail.images.tests.utils import get_test_image_file
+
+    settings.MEDIA_ROOT = tmp_path
+    image = Image.objects.create(title="Schemat", file=get_test_image_file())
+    lesson = curriculum[("pl", "alpha/closing")]
+    image_block = {"image": {"image": image.pk, "decorative": False, "alt_text": "Schemat procesu"}, "caption": "Trzy etapy"}
+    lesson.body = [*lesson.body.raw_data, {"type": "image", "value": image_block, "id": "figure"}]
+    lesson.save_revision().publish()
+    client.force_login(trainee)
+    content = client.get(page_url(lesson)).content.decode()
+    assert 'alt="Schemat procesu"' in content and "<figcaption>Trzy etapy</figcaption>" in content
