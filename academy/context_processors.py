@@ -17,8 +17,16 @@ def navigation(request):
         links.append((reverse("trainer_console"), _("Trainer console"), "trainer_console"))
     if Role.MANAGER in roles or "admin" in roles:
         links.append((reverse("team_dashboard"), _("Team dashboard"), "team_dashboard"))
+    if Role.TRAINEE in roles:
+        links.append((reverse("assessments:quiz_list"), _("Quizzes"), "assessments:quiz_list"))
     if Role.TRAINEE in roles or Role.TRAINER in roles:
         links.append((reverse("roleplay:home"), _("Roleplay"), "roleplay:home"))
+    if Role.TRAINEE in roles:
+        links.append((reverse("assessments:my_results"), _("My results"), "assessments:my_results"))
+    if Role.TRAINER in roles:
+        links.append((reverse("assessments:grading_queue"), _("Grading"), "assessments:grading_queue"))
+    if roles - {"admin"}:
+        links.append((reverse("assessments:consistency_home"), _("Team check"), "assessments:consistency_home"))
     current = getattr(getattr(request, "resolver_match", None), "view_name", None)
     return {
         "nav_links": [

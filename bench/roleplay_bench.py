@@ -19,6 +19,7 @@ import json
 import os
 import random
 import resource
+import socket
 import subprocess
 import sys
 import tempfile
@@ -107,9 +108,14 @@ class Stats:
         self.message_latency, self.score_latency = [], []
         self.sent_messages, self.sent_scores = {}, {}
         self.received = set()
+        self.acked: set | None = None
+        self.refused: dict[str, int] = {}
 
     def summary(self, rooms):
-        expected = len(self.sent_messages) * 3 + len(self.sent_scores)
+        # Only frames the server acknowledged count: a message refused because the customer has
+        # ended the conversation was never an event, so it cannot be lost.
+        acked = self.acked if self.acked is not None else set(self.sent_messages) | set(self.sent_scores)
+        expected = sum(3 for m in self.sent_messages if m in acked) + sum(1 for m in self.sent_scores if m in acked)
         return {
             "message_p50": percentile(self.message_latency, 50) * 1000,
             "message_p99": percentile(self.message_latency, 99) * 1000,
@@ -118,6 +124,7 @@ class Stats:
             "frames": len(self.sent_messages) + len(self.sent_scores),
             "deliveries": len(self.received),
             "lost": expected - len(self.received),
+            "refused": ", ".join(f"{k}: {v}" for k, v in sorted(self.refused.items())) or "none",
         }
 
 
@@ -125,6 +132,8 @@ async def run_load(urls, layout, *, seconds, interval, echo: bool) -> Stats:
     import websockets
 
     stats = Stats()
+    if not echo:
+        stats.acked = set()
     gate = asyncio.Semaphore(64)
     sockets = {}
 
@@ -151,6 +160,12 @@ async def run_load(urls, layout, *, seconds, interval, echo: bool) -> Stats:
             event = json.loads(raw)
             if echo:
                 kind, marker = event["kind"], event["marker"]
+            elif event.get("type") == "ack":
+                stats.acked.add(event["client_id"])
+                continue
+            elif event.get("type") == "error":
+                stats.refused[event["code"]] = stats.refused.get(event["code"], 0) + 1
+                continue
             else:
                 kind = {"trainee_message": "message", "score": "score"}.get(event.get("type"))
                 if kind is None:
@@ -206,11 +221,27 @@ def start_daphne(app: str, database_url: str, stack: ExitStack, **env) -> str:
         cwd=ROOT, env=server_env(database_url, **env), stdout=log, stderr=subprocess.STDOUT,
         preexec_fn=raise_fd_limit,
     )
-    stack.callback(lambda: (process.terminate(), process.wait(10)))
+    def stop():
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    stack.callback(stop)
     if app.startswith("academy"):
-        _wait_for_http(f"http://127.0.0.1:{port}/pl/login/", process, timeout=60)
+        _wait_for_http(f"http://127.0.0.1:{port}/healthz", process, timeout=90)
     else:
-        time.sleep(2)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("the baseline server did not start") from None
+                time.sleep(0.2)
     return f"ws://127.0.0.1:{port}"
 
 
@@ -247,6 +278,7 @@ def main():
         print(f"{label:28}{r:10.1f}ms{b:10.1f}ms{r / b:7.2f}×")
     for key, label in (("frames", "frames sent"), ("deliveries", "deliveries measured"), ("lost", "events lost")):
         print(f"{label:28}{results['roleplay'][key]:12}{results['baseline'][key]:12}")
+    print(f"{'frames refused (roleplay)':28}{results['roleplay']['refused']:>24}")
     print(f"{'frames per second':28}{results['roleplay']['rate']:12.1f}{results['baseline']['rate']:12.1f}")
     worst = max(results["roleplay"]["message_p99"], results["roleplay"]["score_p99"])
     base = max(results["baseline"]["message_p99"], results["baseline"]["score_p99"])
