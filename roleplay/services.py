@@ -219,15 +219,18 @@ def _act_message(session, user, role, frame, client_id):
     _require(session.status == RoleplaySession.Status.LIVE, "not_live", "The conversation is not live.")
     _require(not session.outcome, "finished", "The conversation with the customer has ended.")
     text = _text(frame)
-    message = _append(session, "trainee_message", user, {"text": text}, client_id)
-    behaviours = [b.to_dict() for b in analyse(text, session.language)]
-    events = [message, _append(session, "analysis", None, {"message_seq": message.seq, "behaviours": behaviours})]
+    turn = None
     if session.mode != RoleplaySession.Mode.MANUAL:
         engine = engine_for(session)
         _require(engine.outcome is None, "finished",
                  "The customer has ended the conversation; the trainer decides what happens next.")
-        turn = engine.respond(text)
+        turn = engine.respond(text)  # analyses the text itself; its behaviours are reused below
         session.engine_state = engine.to_dict()
+    behaviours = turn.behaviours if turn else analyse(text, session.language)
+    message = _append(session, "trainee_message", user, {"text": text}, client_id)
+    events = [message, _append(session, "analysis", None,
+                               {"message_seq": message.seq, "behaviours": [b.to_dict() for b in behaviours]})]
+    if turn:
         events += _customer_turn(session, turn, approve_first=session.mode == RoleplaySession.Mode.APPROVE)
     return events
 
