@@ -24,7 +24,9 @@ def recent_announcements(*, teams: QuerySet[Team], limit: int = 5) -> list[Annou
 
 
 def teams_with_counts(*, user) -> QuerySet[Team]:
-    return access.teams_visible_to(user).annotate(
+    # Count over a fresh join: annotating the visibility queryset itself would reuse its
+    # `memberships__user=user` join and count only the viewer's own membership.
+    return Team.objects.filter(pk__in=access.teams_visible_to(user).values("pk")).annotate(
         trainee_count=Count("memberships", filter=Q(memberships__role=Role.TRAINEE), distinct=True),
         trainer_count=Count("memberships", filter=Q(memberships__role=Role.TRAINER), distinct=True),
         manager_count=Count("memberships", filter=Q(memberships__role=Role.MANAGER), distinct=True),

@@ -109,3 +109,12 @@ def test_escaping_of_user_text(client, trainer, team_a):
     content = client.get(url("team_detail", team_id=team_a.pk)).content
     assert b"<script>alert(1)</script>" not in content
     assert b"&lt;script&gt;" in content
+
+
+def test_team_table_counts_every_member(client, trainer, trainee, manager, make_user, team_a):
+    from academy.models import Role
+
+    make_user(team=team_a, role=Role.TRAINEE)
+    client.force_login(trainer)
+    team = client.get(url("trainer_console")).context["teams"].get(pk=team_a.pk)
+    assert (team.trainee_count, team.trainer_count, team.manager_count) == (2, 1, 1)
