@@ -14,3 +14,8 @@ def localized(obj, field: str, language: str | None = None) -> str:
     language = language or current_language()
     value = getattr(obj, f"{field}_{language}", "")
     return value or getattr(obj, f"{field}_pl", "")
+
+
+def localized_property(field: str) -> property:
+    """`title = localized_property("title")` reads `title_pl` or `title_en` by the active language."""
+    return property(lambda obj: localized(obj, field), doc=f"`{field}` in the active language.")

@@ -13,7 +13,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 
-from academy.i18n import localized
+from academy.i18n import localized_property
 
 
 class Competency(ClusterableModel):
@@ -49,13 +49,8 @@ class Competency(ClusterableModel):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def name(self) -> str:
-        return localized(self, "name")
-
-    @property
-    def description(self) -> str:
-        return localized(self, "description")
+    name = localized_property("name")
+    description = localized_property("description")
 
 
 class CompetencyLevel(models.Model):
@@ -75,9 +70,7 @@ class CompetencyLevel(models.Model):
     def __str__(self) -> str:
         return f"{self.competency.slug} {self.level}"
 
-    @property
-    def description(self) -> str:
-        return localized(self, "description")
+    description = localized_property("description")
 
 
 class Evidence(models.Model):
@@ -176,13 +169,8 @@ class Question(ClusterableModel):
     def __str__(self) -> str:
         return self.slug
 
-    @property
-    def text(self) -> str:
-        return localized(self, "text")
-
-    @property
-    def explanation(self) -> str:
-        return localized(self, "explanation")
+    text = localized_property("text")
+    explanation = localized_property("explanation")
 
     @property
     def is_open(self) -> bool:
@@ -256,13 +244,8 @@ class Quiz(ClusterableModel):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def title(self) -> str:
-        return localized(self, "title")
-
-    @property
-    def description(self) -> str:
-        return localized(self, "description")
+    title = localized_property("title")
+    description = localized_property("description")
 
 
 class QuizQuestion(Orderable):
@@ -390,13 +373,8 @@ class ConsistencyQuestionnaire(ClusterableModel):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def title(self) -> str:
-        return localized(self, "title")
-
-    @property
-    def intro(self) -> str:
-        return localized(self, "intro")
+    title = localized_property("title")
+    intro = localized_property("intro")
 
 
 class ConsistencyItem(Orderable):
@@ -415,9 +393,7 @@ class ConsistencyItem(Orderable):
     def __str__(self) -> str:
         return self.slug
 
-    @property
-    def text(self) -> str:
-        return localized(self, "text")
+    text = localized_property("text")
 
     def localized_options(self) -> list[tuple[str, str]]:
         from academy.i18n import current_language

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 
-from academy.i18n import localized
+from academy.i18n import localized_property
 from academy.models import Team
 
 
@@ -51,13 +51,8 @@ class Scenario(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def title(self) -> str:
-        return localized(self, "title")
-
-    @property
-    def summary(self) -> str:
-        return localized(self, "summary")
+    title = localized_property("title")
+    summary = localized_property("summary")
 
     def clean(self):
         from django.core.exceptions import ValidationError
