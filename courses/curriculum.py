@@ -459,7 +459,7 @@ def _make_site_root(index: CourseIndexPage, report: LoadReport) -> None:
 
 
 def _grant_trainers(indexes: dict[str, Page]) -> None:
-    """Trainers add, edit and publish course pages in both languages and use images in lessons."""
+    """Trainers add, edit, publish and translate course pages and use images in lessons."""
     from academy.services import trainers_group
 
     group = trainers_group()
@@ -469,6 +469,10 @@ def _grant_trainers(indexes: dict[str, Page]) -> None:
     for page in indexes.values():
         for permission in page_permissions:
             GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)
+    # "Translate" in the page menu: a lesson a trainer adds in Polish gets its English copy.
+    group.permissions.add(
+        *Permission.objects.filter(content_type__app_label="simple_translation", codename="submit_translation")
+    )
     root = Collection.get_first_root_node()
     if root is not None:
         for permission in Permission.objects.filter(

@@ -93,6 +93,7 @@ def test_trainers_may_add_edit_and_publish_course_pages_in_both_languages(curric
         .values_list("permission__codename", flat=True)
     )
     assert codenames == {"add_page", "change_page", "publish_page"}
+    assert trainers_group().permissions.filter(codename="submit_translation").exists()
 
 
 @pytest.mark.parametrize(
