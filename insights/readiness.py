@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
 from assessments.selectors import weighted_score
@@ -36,6 +36,11 @@ class CourseInfo:
     lesson_keys: list = field(default_factory=list)
     lesson_titles: list = field(default_factory=list)
     page_id: int | None = None
+
+    @property
+    def lesson_ids(self) -> list[str]:
+        """The lessons' keys as progress rows carry them (32-character hex, see fetch_rows)."""
+        return [key.hex if isinstance(key, uuid.UUID) else str(key) for key in self.lesson_keys]
 
 
 @dataclass
@@ -53,7 +58,7 @@ class CourseState:
     def lessons(self) -> list[tuple[str, datetime | None]]:
         """(title, completed_at or None) for each live lesson, in order."""
         return [(title, self.lesson_done.get(key))
-                for key, title in zip(self.info.lesson_keys, self.info.lesson_titles, strict=True)]
+                for key, title in zip(self.info.lesson_ids, self.info.lesson_titles, strict=True)]
 
     @property
     def total(self) -> int:
@@ -72,14 +77,19 @@ class CourseState:
         return round(self.seconds / 60)
 
 
-def course_states(courses: list[CourseInfo], progress) -> dict[uuid.UUID, CourseState]:
-    """One learner's states from their progress rows (lesson_key, completed_at, seconds)."""
+def course_states(courses: list[CourseInfo], progress, lesson_ids: dict | None = None) -> dict[uuid.UUID, CourseState]:
+    """One learner's states from their progress rows (lesson id as hex, completed_at, seconds).
+
+    `lesson_ids`: course key → its lessons' ids, when the caller computed them once for many
+    learners.
+    """
     by_lesson = {lesson_key: (completed_at, seconds) for lesson_key, completed_at, seconds in progress}
     states = {}
     for course in courses:
         state = CourseState(info=course)
         last = None
-        for lesson_key in course.lesson_keys:
+        ids = lesson_ids[course.key] if lesson_ids is not None else course.lesson_ids
+        for lesson_key in ids:
             completed_at, seconds = by_lesson.get(lesson_key, (None, 0))
             state.seconds += seconds or 0
             if completed_at is not None:
@@ -122,7 +132,8 @@ class Verdict:
 
 
 def _number(value: float) -> str:
-    return number_format(value, 1)
+    """One decimal in the active language's notation (3,5 in Polish)."""
+    return f"{value:.1f}".replace(".", get_format("DECIMAL_SEPARATOR"))
 
 
 def unmet_reason(rule: Rule, *, cells: dict[int, Cell], courses: dict) -> str | None:
@@ -146,12 +157,32 @@ def unmet_reason(rule: Rule, *, cells: dict[int, Cell], courses: dict) -> str | 
     return None
 
 
-def verdict(rules: list[Rule], *, cells: dict[int, Cell], courses: dict, joined_at: datetime | None = None) -> Verdict:
-    """The verdict for one learner, with every unmet rule in words and, if ready, since when."""
+def rule_met(rule: Rule, *, cells: dict[int, Cell], courses: dict) -> bool:
+    if rule.kind == "course":
+        state = courses.get(rule.course.key)
+        return state is not None and state.is_complete
+    cell = cells.get(rule.competency.pk)
+    level = cell.level if cell else None
+    return level is not None and level + 1e-9 >= rule.minimum
+
+
+def verdict(rules: list[Rule], *, cells: dict[int, Cell], courses: dict, joined_at: datetime | None = None,
+            explain: bool = True) -> Verdict:
+    """The verdict for one learner, with every unmet rule in words and, if ready, since when.
+
+    `explain=False` skips the words (team statistics need only who is ready and since when).
+    """
     if not rules:
         return Verdict(status="no_rules")
     result = Verdict(status="ready")
-    for rule in rules:
+    if not explain:
+        if not all(rule_met(rule, cells=cells, courses=courses) for rule in rules):
+            result.status = "not_ready"
+            return result
+        rules_to_explain = []
+    else:
+        rules_to_explain = rules
+    for rule in rules_to_explain:
         reason = unmet_reason(rule, cells=cells, courses=courses)
         if reason is None:
             result.met.append(rule.label)

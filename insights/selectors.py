@@ -29,7 +29,7 @@ from courses.models import LessonProgress, ReflectionAnswer
 from roleplay.models import RoleplaySession, SessionEvent, TraitScore
 
 from .environment import ELEMENTS
-from .levels import Cell, evidence_shares, group_cells, level_history, level_steps
+from .levels import Cell, evidence_rows, evidence_shares, fetch_rows, group_cells, level_history, level_steps
 from .models import EnvironmentLevel, EnvironmentResponse, EnvironmentSurvey, ReadinessRule
 from .readiness import CourseInfo, CourseState, Rule, Verdict, course_states, verdict
 
@@ -200,16 +200,20 @@ def trainee_page(*, team, page: int, per_page: int = PER_PAGE) -> list[Membershi
 
 
 def page_evidence(learner_ids) -> list:
-    return list(Evidence.objects.filter(learner_id__in=learner_ids).values_list(
-        "learner_id", "competency_id", "score", "weight", "created_at", "source"))
+    """Every piece of evidence of the learners (a list of ids or a subquery), in one query."""
+    # No ORDER BY (the model's default would sort every row): group_cells sorts each cell.
+    return evidence_rows(Evidence.objects.filter(learner_id__in=learner_ids).order_by())
 
 
 def page_progress(learner_ids, course_keys) -> dict[int, list]:
+    """learner id → [(lesson key, completed_at, seconds)] in the given courses (one query)."""
     progress = defaultdict(list)
     if course_keys:
-        for learner_id, lesson_key, completed_at, seconds in LessonProgress.objects.filter(
-            learner_id__in=learner_ids, course_key__in=list(course_keys)
-        ).values_list("learner_id", "lesson_key", "completed_at", "seconds_spent"):
+        rows = fetch_rows(
+            LessonProgress.objects.filter(learner_id__in=learner_ids, course_key__in=list(course_keys)).order_by(),
+            ("learner_id", "lesson_key", "completed_at", "seconds_spent"), ("completed_at",), ("lesson_key",),
+        )
+        for learner_id, lesson_key, completed_at, seconds in rows:
             progress[learner_id].append((lesson_key, completed_at, seconds))
     return progress
 
@@ -274,6 +278,46 @@ def team_heatmap(*, team, trainee_count: int, page: int = 1, course_key=None, pe
     )
 
 
+# --- the whole team, cached -----------------------------------------------------------------------
+TEAM_CACHE_SECONDS = 600
+
+
+def team_stamp(*, team) -> str:
+    """A fingerprint of everything a whole-team read depends on (three queries).
+
+    Any new or re-recorded evidence, completed lesson, trainee joining or leaving, or rule
+    change gives a new fingerprint, so a cached trend or export is never stale for those; a
+    renamed person or course shows within TEAM_CACHE_SECONDS.
+    """
+    trainees = Membership.objects.filter(team=team, role=Role.TRAINEE)
+    ids = trainees.values("user_id")
+    evidence = Evidence.objects.filter(learner_id__in=ids).order_by().aggregate(
+        n=Count("id"), last=Max("id"), at=Max("created_at"))
+    progress = LessonProgress.objects.filter(learner_id__in=ids, completed_at__isnull=False).order_by().aggregate(
+        n=Count("id"), at=Max("completed_at"))
+    rules = Team.objects.filter(pk=team.pk).aggregate(
+        members=Count("memberships", filter=Q(memberships__role=Role.TRAINEE)),
+        last=Max("memberships__id"), rules=Count("readiness_rules", distinct=True),
+        changed=Max("readiness_rules__updated_at"))
+    return "|".join(str(v) for part in (evidence, progress, rules) for v in part.values())
+
+
+def cached_team_read(*, team, name: str, compute, **key):
+    """`compute()` cached under the team's fingerprint (see team_stamp) and the language."""
+    import hashlib
+
+    from django.core.cache import cache
+
+    parts = [name, str(team.pk), team.created_at.isoformat(), current_language(), team_stamp(team=team)]
+    parts += [f"{k}={v}" for k, v in sorted(key.items())]
+    cache_key = "insights:" + hashlib.sha256("/".join(parts).encode()).hexdigest()
+    value = cache.get(cache_key)
+    if value is None:
+        value = compute()
+        cache.set(cache_key, value, TEAM_CACHE_SECONDS)
+    return value
+
+
 # --- trends over the whole team ---------------------------------------------------------------
 TREND_POINTS = 12
 READY_BUCKETS = ((0, 7), (8, 14), (15, 30), (31, 60), (61, None))
@@ -322,11 +366,7 @@ def team_trends(*, team, period: str = DEFAULT_PERIOD, now=None) -> Trends:
     rules, _stale = team_rules(team=team, competencies=by_id, courses=courses_by_key)
     members = list(Membership.objects.filter(team=team, role=Role.TRAINEE).values_list("user_id", "joined_at"))
     trainees = Membership.objects.filter(team=team, role=Role.TRAINEE).values("user_id")
-    cells = group_cells(
-        Evidence.objects.filter(learner_id__in=trainees).values_list(
-            "learner_id", "competency_id", "score", "weight", "created_at", "source"),
-        now=now,
-    )
+    cells = group_cells(page_evidence(trainees), now=now)
     first = min((cell.rows[0][2] for by in cells.values() for cell in by.values()), default=None)
     moments = trend_moments(since, first, now)
     # Difference arrays: a level holds from its evidence until the next one, so each step adds
@@ -338,7 +378,7 @@ def team_trends(*, team, period: str = DEFAULT_PERIOD, now=None) -> Trends:
         for competency_id, cell in by_competency.items():
             if competency_id not in sums:
                 continue
-            steps = [(t, v) for t, v in zip(*level_steps(cell.rows), strict=True) if v is not None]
+            steps = [(t, v) for t, v in zip(*level_steps(cell.rows, cell.level), strict=True) if v is not None]
             if not steps:
                 continue
             starts = [bisect_left(moments, t) for t, _v in steps]
@@ -360,9 +400,11 @@ def team_trends(*, team, period: str = DEFAULT_PERIOD, now=None) -> Trends:
     progress = page_progress(trainees, course_rules) if course_rules else {}
     ready = not_ready = 0
     days = []
+    rule_courses = list(course_rules.values())
+    lesson_ids = {c.key: c.lesson_ids for c in rule_courses}
     for user_id, joined_at in members:
-        states = course_states(list(course_rules.values()), progress.get(user_id, []))
-        result = verdict(rules, cells=cells.get(user_id, {}), courses=states, joined_at=joined_at)
+        states = course_states(rule_courses, progress.get(user_id, []), lesson_ids)
+        result = verdict(rules, cells=cells.get(user_id, {}), courses=states, joined_at=joined_at, explain=False)
         if result.ready:
             ready += 1
             if result.days_to_ready is not None:

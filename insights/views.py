@@ -83,7 +83,8 @@ def team_trends(request, team_id: int):
     period = request.GET.get("period", selectors.DEFAULT_PERIOD)
     if period not in selectors.PERIODS:
         period = selectors.DEFAULT_PERIOD
-    trends = selectors.team_trends(team=team, period=period)
+    trends = selectors.cached_team_read(team=team, name="trends", period=period,
+                                        compute=lambda: selectors.team_trends(team=team, period=period))
     chart = {
         "labels": trends.labels,
         "series": [{"label": s["competency"].name, "key": s["competency"].is_key, "values": s["values"]}
@@ -225,14 +226,16 @@ def exports_page(request, team_id: int):
 @require_safe
 def export_matrix(request, team_id: int):
     team = _managed_team(request, team_id)
-    return _download(exports.matrix_csv(team=team), f"{team.slug}-competencies-{_stamp()}.csv", "text/csv; charset=utf-8")
+    content = selectors.cached_team_read(team=team, name="matrix.csv", compute=lambda: exports.matrix_csv(team=team))
+    return _download(content, f"{team.slug}-competencies-{_stamp()}.csv", "text/csv; charset=utf-8")
 
 
 @login_required
 @require_safe
 def export_progress(request, team_id: int):
     team = _managed_team(request, team_id)
-    return _download(exports.progress_csv(team=team), f"{team.slug}-progress-{_stamp()}.csv", "text/csv; charset=utf-8")
+    content = selectors.cached_team_read(team=team, name="progress.csv", compute=lambda: exports.progress_csv(team=team))
+    return _download(content, f"{team.slug}-progress-{_stamp()}.csv", "text/csv; charset=utf-8")
 
 
 @login_required

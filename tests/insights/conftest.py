@@ -16,6 +16,16 @@ from courses.services import lesson_complete
 _counter = itertools.count()
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Whole-team reads are cached; each test starts without what another one computed."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def competencies(db):
     call_command("load_competencies", verbosity=0)
