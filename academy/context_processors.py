@@ -17,6 +17,8 @@ def navigation(request):
         links.append((reverse("trainer_console"), _("Trainer console"), "trainer_console"))
     if Role.MANAGER in roles or "admin" in roles:
         links.append((reverse("team_dashboard"), _("Team dashboard"), "team_dashboard"))
+    if roles & {Role.TRAINER, Role.MANAGER, "admin"}:
+        links.append((reverse("wagtail_serve", args=("",)), _("Courses"), "wagtail_serve"))
     if Role.TRAINEE in roles:
         links.append((reverse("assessments:quiz_list"), _("Quizzes"), "assessments:quiz_list"))
     if Role.TRAINEE in roles or Role.TRAINER in roles:

@@ -26,8 +26,9 @@
   document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail && event.detail.elt;
     if (!target || !target.closest) { return; }
+    // Only a swap of the quiz panel itself moves focus; a whole lesson swapped by the course
+    // navigation manages its own focus.
     var panel = target.closest(".quiz-panel") || (target.classList && target.classList.contains("quiz-panel") ? target : null);
-    if (!panel) { panel = document.getElementById(target.id); }
     if (panel && panel.querySelector) {
       var heading = panel.querySelector("[data-focus]");
       if (heading) { heading.focus({ preventScroll: false }); }
