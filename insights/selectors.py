@@ -95,9 +95,15 @@ def team_rules(*, team, competencies: dict[int, Competency], courses: dict[uuid.
                 rules.append(Rule(kind="course", course=course))
         elif row.competency_id in competencies:
             rules.append(Rule(kind="level", competency=competencies[row.competency_id], minimum=float(row.minimum)))
-    rules.sort(key=lambda r: (r.kind != "course", r.course.title if r.course else "",
-                              (r.competency.kind, r.competency.order) if r.competency else ("", 0)))
+    rules.sort(key=rule_order)
     return rules, stale
+
+
+def rule_order(rule: Rule):
+    """Courses first (by title), then levels in the order of the competencies."""
+    if rule.kind == "course":
+        return (0, rule.course.title, 0)
+    return (1, rule.competency.kind != Competency.Kind.TRAIT, rule.competency.order)
 
 
 def all_competencies() -> list[Competency]:
@@ -614,6 +620,8 @@ def _rules_for_teams(teams, competencies, courses) -> dict[int, list[Rule]]:
         elif row.kind == ReadinessRule.Kind.LEVEL and row.competency_id in competencies:
             result[row.team_id].append(Rule(kind="level", competency=competencies[row.competency_id],
                                             minimum=float(row.minimum)))
+    for rules in result.values():
+        rules.sort(key=rule_order)
     return result
 
 

@@ -61,7 +61,8 @@ def team_dashboard(request):
     if requested and requested not in {str(t.pk) for t in teams}:
         raise PermissionDenied("You do not manage this team.")
     courses = selectors.live_courses()
-    form = DashboardFilterForm(request.GET or None, teams=teams, courses=courses)
+    form = DashboardFilterForm(request.GET or None, teams=teams, courses=courses,
+                               initial={"team": teams[0].pk, "period": selectors.DEFAULT_PERIOD})
     team_id = form.value("team", teams[0].pk)
     team = next(t for t in teams if t.pk == team_id)
     course = form.value("course")

@@ -48,23 +48,30 @@
   }
 
   function histories() {
+    /* A competency's chart is drawn when its section is open (a closed one has no size). */
     var payload = data("history-data");
     if (!payload) return;
     document.querySelectorAll("canvas[data-history]").forEach(function (canvas) {
+      var section = canvas.closest("details");
       var item = payload[canvas.dataset.history];
       if (!item) return;
-      var datasets = [{ label: item.label, data: item.points.map(function (p) { return p.level; }),
-                        borderColor: "#0b5cad", backgroundColor: "rgba(11,92,173,.12)", fill: true,
-                        stepped: true, pointRadius: 3 }];
-      if (item.minimum) {
-        datasets.push({ label: "min", data: item.points.map(function () { return item.minimum; }),
-                        borderColor: "#b3261e", borderDash: [6, 4], pointRadius: 0, fill: false });
+      function drawIt() {
+        var datasets = [{ label: item.label, data: item.points.map(function (p) { return p.level; }),
+                          borderColor: "#0b5cad", backgroundColor: "rgba(11,92,173,.12)", fill: true,
+                          stepped: true, pointRadius: 3 }];
+        if (item.minimum) {
+          datasets.push({ label: "min", data: item.points.map(function () { return item.minimum; }),
+                          borderColor: "#b3261e", borderDash: [6, 4], pointRadius: 0, fill: false });
+        }
+        draw(canvas, {
+          type: "line",
+          data: { labels: item.points.map(function (p) { return p.at; }), datasets: datasets },
+          options: { maintainAspectRatio: false, scales: { y: { min: 1, max: 5 } },
+                     plugins: { legend: { display: false } } },
+        });
       }
-      draw(canvas, {
-        type: "line",
-        data: { labels: item.points.map(function (p) { return p.at; }), datasets: datasets },
-        options: { scales: { y: { min: 1, max: 5 } }, plugins: { legend: { display: false } } },
-      });
+      if (!section || section.open) drawIt();
+      else section.addEventListener("toggle", function () { if (section.open) drawIt(); });
     });
   }
 
