@@ -18,6 +18,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 
 from django.db import connection
 from django.db.models import CharField
@@ -84,13 +85,9 @@ class Cell:
 
     competency_id: int
     rows: list = field(default_factory=list)  # (score, weight, created_at), oldest first
-    sources: dict = field(default_factory=dict)
     score: float | None = None
+    level: float | None = None  # to_level(score), set with it
     level_then: float | None = None
-
-    @property
-    def level(self) -> float | None:
-        return to_level(self.score)
 
     @property
     def evidence_count(self) -> int:
@@ -114,16 +111,17 @@ def group_cells(rows, *, now: datetime, since: datetime | None = None) -> dict[i
     the period").
     """
     cells: dict[int, dict[int, Cell]] = defaultdict(dict)
-    for learner_id, competency_id, score, weight, created_at, source in rows:
+    for learner_id, competency_id, score, weight, created_at, _source in rows:
         cell = cells[learner_id].get(competency_id)
         if cell is None:
             cell = cells[learner_id][competency_id] = Cell(competency_id=competency_id)
         cell.rows.append((score, weight, created_at))
-        cell.sources[source] = cell.sources.get(source, 0) + 1
     for by_competency in cells.values():
         for cell in by_competency.values():
-            cell.rows.sort(key=lambda row: row[2])
+            if len(cell.rows) > 1:
+                cell.rows.sort(key=itemgetter(2))
             cell.score = weighted_score(cell.rows, now)
+            cell.level = to_level(cell.score)
             if since is not None:
                 before = [row for row in cell.rows if row[2] <= since]
                 cell.level_then = to_level(weighted_score(before, since)) if before else None

@@ -14,7 +14,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Case, Count, Value, When
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -56,6 +56,8 @@ def _managed_team(request, team_id):
 def team_dashboard(request):
     teams = selectors.managed_teams(user=request.user)
     if not teams:
+        if access.is_admin(request.user):  # a new installation: the admin's home, before any team
+            return render(request, "insights/dashboard.html", {"teams": [], "heatmap": None})
         raise PermissionDenied(_("The team dashboard is for managers of a team."))
     requested = request.GET.get("team")
     if requested and requested not in {str(t.pk) for t in teams}:
@@ -105,11 +107,17 @@ def _bucket_label(bucket) -> str:
 
 
 # --- a trainee's profile ------------------------------------------------------------------------
+def _observable_competencies():
+    """The ten traits first, then the knowledge areas, as everywhere on these pages."""
+    traits_first = Case(When(kind=Competency.Kind.TRAIT, then=Value(0)), default=Value(1))
+    return Competency.objects.order_by(traits_first, "order", "slug")
+
+
 def _profile_context(request, learner, form=None):
     data = selectors.trainee_profile(learner=learner, viewer=request.user)
     observe = can_observe(request.user, learner)
     if observe and form is None:
-        form = ObservationForm(competencies=Competency.objects.all())
+        form = ObservationForm(competencies=_observable_competencies())
     charts = {
         story.competency.slug: {
             "label": story.competency.name,
@@ -138,7 +146,7 @@ def observation_create(request, learner_id: int):
     learner = access.access_learner(request.user, learner_id)
     if not can_observe(request.user, learner):
         raise PermissionDenied("Only a manager or trainer of the trainee's team records observations.")
-    form = ObservationForm(request.POST, competencies=Competency.objects.all())
+    form = ObservationForm(request.POST, competencies=_observable_competencies())
     if form.is_valid():
         try:
             evidence = services.observation_record(

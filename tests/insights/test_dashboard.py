@@ -194,3 +194,9 @@ def test_cached_trends_follow_new_evidence(client, manager, trainee, add_evidenc
     assert "0 of 1 trainees are ready." in client.get(path).content.decode()  # from the cache
     add_evidence(trainee, "empathy", 5, days_ago=1)
     assert "1 of 1 trainees are ready." in client.get(path).content.decode()
+
+
+def test_admin_without_any_team_gets_an_empty_dashboard(client, make_user):
+    client.force_login(make_user("root", is_superuser=True))
+    response = client.get(url())
+    assert response.status_code == 200 and response.context["heatmap"] is None
