@@ -190,6 +190,8 @@ def run(args) -> None:
         grow_team(team, done, size, rng=rng, now=now, competencies=competencies, courses=courses,
                   scenario=scenario, trainer=trainer)
         done = size
+        with connection.cursor() as cursor:  # table statistics, as autovacuum would keep them
+            cursor.execute("ANALYZE")
         for name, path in pages.items():
             if name == "dashboard p20" and size < 1000:
                 continue
