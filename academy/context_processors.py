@@ -29,7 +29,7 @@ def navigation(request):
         links.append((reverse("assessments:grading_queue"), _("Grading"), "assessments:grading_queue"))
     if roles - {"admin"}:
         links.append((reverse("assessments:consistency_home"), _("Team check"), "assessments:consistency_home"))
-    if Role.MANAGER in roles or "admin" in roles:
+    if roles:  # directors, managers and employees all answer the self-assessment
         links.append((reverse("insights:environment_home"), _("Service environment"), "insights:environment_home"))
     current = getattr(getattr(request, "resolver_match", None), "view_name", None)
     return {

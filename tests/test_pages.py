@@ -118,3 +118,10 @@ def test_team_table_counts_every_member(client, trainer, trainee, manager, make_
     client.force_login(trainer)
     team = client.get(url("trainer_console")).context["teams"].get(pk=team_a.pk)
     assert (team.trainee_count, team.trainer_count, team.manager_count) == (2, 1, 1)
+
+
+def test_every_team_member_can_find_the_self_assessment(client, trainee):
+    client.force_login(trainee)
+    page = client.get(url("my_learning")).content.decode()
+    assert url("insights:environment_home") in page
+    assert client.get(url("insights:environment_home")).status_code == 200
