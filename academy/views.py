@@ -69,7 +69,10 @@ def trainer_console(request):
 @require_safe
 def team_detail(request, team_id: int):
     team = access.access_team(request.user, team_id)
-    can_lead = access.can_lead_team(request.user, team)
+    return _team_page(request, team, can_lead=access.can_lead_team(request.user, team), form=AnnouncementForm())
+
+
+def _team_page(request, team, *, can_lead: bool, form, status: int = 200):
     return render(
         request,
         "academy/team_detail.html",
@@ -78,8 +81,9 @@ def team_detail(request, team_id: int):
             "members": team_members(team=team),
             "can_lead": can_lead,
             "announcements": recent_announcements(teams=[team], limit=20),
-            "form": AnnouncementForm(),
+            "form": form,
         },
+        status=status,
     )
 
 
@@ -102,18 +106,7 @@ def announcement_create(request, team_id: int):
         else:
             messages.success(request, _("Announcement posted."))
             return redirect("team_detail", team_id=team.pk)
-    return render(
-        request,
-        "academy/team_detail.html",
-        {
-            "team": team,
-            "members": team_members(team=team),
-            "can_lead": True,
-            "announcements": recent_announcements(teams=[team], limit=20),
-            "form": form,
-        },
-        status=400,
-    )
+    return _team_page(request, team, can_lead=True, form=form, status=400)
 
 
 @require_safe

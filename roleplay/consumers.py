@@ -5,9 +5,8 @@ from channels.db import database_sync_to_async
 from academy.realtime import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_UNAUTHENTICATED, FrameError, JsonFrameConsumer
 
 from .access import session_role
-from .events import visible
 from .models import RoleplaySession
-from .selectors import events_for
+from .selectors import events_for, sees
 from .services import RoleplayError, room_action, room_group
 
 
@@ -96,9 +95,7 @@ class RoomConsumer(JsonFrameConsumer):
                     # At the debrief the trainee may see what was hidden: resend it all.
                     if self.role == "trainee":
                         await self.send_json({"type": "debrief_ready"})
-            if visible(event["type"], event, role=self.role, user_id=self.scope["user"].pk,
-                       scores_live=self.session.score_visibility == RoleplaySession.ScoreVisibility.LIVE,
-                       ended=self.session.status == RoleplaySession.Status.ENDED):
+            if sees(self.session, event["type"], event, role=self.role, user_id=self.scope["user"].pk):
                 await self.send_json(event)
             self.last_seq = seq
 

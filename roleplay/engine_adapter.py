@@ -21,17 +21,17 @@ def scenario_from_definition(slug: str, definition: dict):
     return engine.Scenario({**definition, "slug": slug}, common_lines())
 
 
-@lru_cache(maxsize=64)
-def _cached_scenario(slug: str, version: str, definition_json: str):
-    return scenario_from_definition(slug, json.loads(definition_json))
+_scenarios: dict[tuple[str, str], object] = {}
 
 
 def scenario_for(scenario_model):
-    return _cached_scenario(
-        scenario_model.slug,
-        scenario_model.updated_at.isoformat() if scenario_model.updated_at else "",
-        json.dumps(scenario_model.definition, sort_keys=True),
-    )
+    """The engine's scenario for a stored one, built once per saved version of the row."""
+    key = (scenario_model.slug, scenario_model.updated_at.isoformat() if scenario_model.updated_at else "")
+    if key not in _scenarios:
+        if len(_scenarios) > 64:
+            _scenarios.clear()
+        _scenarios[key] = scenario_from_definition(scenario_model.slug, scenario_model.definition)
+    return _scenarios[key]
 
 
 def engine_for(session):

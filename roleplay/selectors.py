@@ -17,12 +17,17 @@ def events_for(*, session: RoleplaySession, role: str, user_id: int, after: int 
     events = SessionEvent.objects.filter(session_id=session.pk, seq__gt=after)
     if until is not None:
         events = events.filter(seq__lte=until)
-    scores_live = session.score_visibility == RoleplaySession.ScoreVisibility.LIVE
-    ended = session.status == RoleplaySession.Status.ENDED
-    return [
-        event_dict(e) for e in events.order_by("seq")
-        if visible(e.type, e.payload, role=role, user_id=user_id, scores_live=scores_live, ended=ended)
-    ]
+    return [event_dict(e) for e in events.order_by("seq")
+            if sees(session, e.type, e.payload, role=role, user_id=user_id)]
+
+
+def sees(session: RoleplaySession, event_type: str, payload: dict, *, role: str, user_id: int) -> bool:
+    """May this participant see the event, given the session's score setting and status now?"""
+    return visible(
+        event_type, payload, role=role, user_id=user_id,
+        scores_live=session.score_visibility == RoleplaySession.ScoreVisibility.LIVE,
+        ended=session.status == RoleplaySession.Status.ENDED,
+    )
 
 
 INVITATION_CACHE_SECONDS = 60

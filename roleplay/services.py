@@ -107,14 +107,17 @@ def _save(session: RoleplaySession) -> None:
     session.save()
 
 
-def _customer_turn(session: RoleplaySession, turn, *, approve_first: bool) -> list[SessionEvent]:
-    """Store the engine's reply: sent at once (auto) or offered to the trainer (approve)."""
+def _customer_turn(session: RoleplaySession, turn, *, approve_first: bool, actor=None,
+                   client_id: str = "") -> list[SessionEvent]:
+    """Store the engine's reply: sent at once (auto) or offered to the trainer (approve).
+    `actor`/`client_id` mark the first event when a frame (raise the pressure) caused it."""
     events = []
     state = {"mood": turn.mood, "stage": turn.stage, "outcome": turn.outcome}
     if approve_first:
-        events.append(_append(session, "suggestion", None, {"text": turn.customer, **state}))
+        events.append(_append(session, "suggestion", actor, {"text": turn.customer, **state}, client_id))
     else:
-        events.append(_append(session, "customer_message", None, {"text": turn.customer, "source": "engine"}))
+        events.append(_append(session, "customer_message", actor, {"text": turn.customer, "source": "engine"},
+                              client_id))
         events.append(_append(session, "mood", None, state))
         events += _conclude(session, turn.outcome)
     session.mood = turn.mood
@@ -264,10 +267,8 @@ def _act_pressure(session, user, role, frame, client_id):
                           client_id)]
         events += _conclude(session, turn.outcome)
     else:
-        events = _customer_turn(session, turn, approve_first=session.mode == RoleplaySession.Mode.APPROVE)
-        events[0].client_id = client_id
-        events[0].actor = user
-        events[0].save(update_fields=["client_id", "actor"])
+        events = _customer_turn(session, turn, approve_first=session.mode == RoleplaySession.Mode.APPROVE,
+                                actor=user, client_id=client_id)
     return events
 
 

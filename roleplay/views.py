@@ -14,7 +14,7 @@ from academy import access
 from academy.models import Membership, Role
 from assessments.models import Competency
 
-from .access import access_session, sessions_visible_to
+from .access import access_session
 from .events import ROLE_TRAINEE, ROLE_TRAINER
 from .forms import PracticeForm, SessionForm
 from .models import RoleplaySession, Scenario
@@ -28,8 +28,8 @@ def roleplay_home(request):
     user = request.user
     is_trainer = bool(access.teams_led_by(user, roles=(Role.TRAINER,)).exists())
     my_sessions = (
-        sessions_visible_to(user).select_related("scenario", "trainee", "trainer")
-        .filter(trainee=user) if not is_trainer else RoleplaySession.objects.none()
+        RoleplaySession.objects.filter(trainee=user).select_related("scenario")
+        if not is_trainer else RoleplaySession.objects.none()
     )
     return render(request, "roleplay/home.html", {
         "scenarios": Scenario.objects.filter(is_active=True).prefetch_related("traits"),

@@ -116,3 +116,15 @@ def test_trainer_console_follows_several_live_sessions(client, make_session, tra
     content = response.content.decode()
     assert content.count("<meter") == 3
     assert "Ostatnie zdanie uczestnika" in content
+
+
+def test_roleplay_home_has_a_query_budget(client, make_session, trainer, trainee, act,
+                                          django_assert_max_num_queries):
+    for seed in range(4):
+        session = make_session(seed=seed)
+        act(session, trainer, type="control", action="start")
+        act(session, trainer, type="control", action="end")
+    for user in (trainer, trainee):
+        client.force_login(user)
+        with django_assert_max_num_queries(14):
+            assert client.get(url("roleplay:home")).status_code == 200
