@@ -14,12 +14,14 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.conf import settings  # noqa: E402
 
 from roleplay.engine_adapter import warm_up_in_background  # noqa: E402
 
 from .routing import websocket_urlpatterns  # noqa: E402
 
-warm_up_in_background()
+if settings.SERVER_PROCESS:
+    warm_up_in_background()
 
 application = ProtocolTypeRouter(
     {

@@ -1,10 +1,16 @@
 """Team channel: members receive announcements live; trainers and managers post them."""
 
-from channels.db import database_sync_to_async
 
 from . import access
 from .models import Role
-from .realtime import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_UNAUTHENTICATED, FrameError, JsonFrameConsumer
+from .realtime import (
+    CLOSE_FORBIDDEN,
+    CLOSE_NOT_FOUND,
+    CLOSE_UNAUTHENTICATED,
+    FrameError,
+    JsonFrameConsumer,
+    in_database_thread,
+)
 from .selectors import announcement_event
 from .services import AnnouncementError, announcement_post
 
@@ -23,7 +29,7 @@ class TeamConsumer(JsonFrameConsumer):
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         self.team_id = self.scope["url_route"]["kwargs"]["team_id"]
-        allowed = await database_sync_to_async(self._load)(user)
+        allowed = await in_database_thread(self._load)(user)
         if allowed is None:
             await self.close(code=CLOSE_NOT_FOUND)
             return
@@ -55,12 +61,12 @@ class TeamConsumer(JsonFrameConsumer):
         if not isinstance(text, str):
             raise FrameError("invalid", "An announcement needs a 'text' string.")
         try:
-            announcement, created = await database_sync_to_async(announcement_post)(
+            announcement, created = await in_database_thread(announcement_post)(
                 team=self.team, author=user, text=text, client_id=frame.get("client_id") or ""
             )
         except AnnouncementError as error:
             raise FrameError("invalid", str(error)) from None
-        event = await database_sync_to_async(announcement_event)(announcement)
+        event = await in_database_thread(announcement_event)(announcement)
         event["client_id"] = frame.get("client_id")
         if created:
             # The service returned, so the row is committed: only now tell everyone.

@@ -8,11 +8,39 @@ import json
 import logging
 import time
 
+from asgiref.sync import SyncToAsync
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.db import connection
 
 logger = logging.getLogger(__name__)
 
 MAX_FRAME_BYTES = 8 * 1024
+
+
+class _InDatabaseThread(SyncToAsync):
+    """`channels.db.database_sync_to_async` without a new connection per call.
+
+    Every consumer of a process runs its database work in one shared thread. Channels closes
+    that thread's connection after each call unless CONN_MAX_AGE keeps it (it is 0 here: under
+    ASGI every HTTP request has a thread of its own, whose connections must not outlive it), so
+    each room action opened a new one — 12 % of a busy roleplay server's CPU on SQLite, a TCP
+    round trip and authentication on PostgreSQL. This thread lives as long as the process, so
+    its connection is kept, and dropped only after an error left it unusable (a restarted
+    database server): the next call reconnects.
+    """
+
+    def thread_handler(self, loop, *args, **kwargs):
+        try:
+            return super().thread_handler(loop, *args, **kwargs)
+        finally:
+            if connection.connection is not None and connection.errors_occurred and not connection.is_usable():
+                connection.close()
+
+
+def in_database_thread(func):
+    return _InDatabaseThread(func, thread_sensitive=True)
+
 
 # Close codes (4000–4999 are free for applications).
 CLOSE_UNAUTHENTICATED = 4401
@@ -52,6 +80,20 @@ class FrameError(Exception):
 class JsonFrameConsumer(AsyncWebsocketConsumer):
     rate = 10.0
     burst = 30
+
+    async def dispatch(self, message):
+        """Channels' dispatch without its `aclose_old_connections()` before every handler.
+
+        Channels 4.2+ hops into the database thread to close stale connections before each
+        incoming frame and each group message, on every socket: four hops per room event,
+        each waiting behind whatever room action that one thread is running, so observers
+        received events only after other rooms' database work. Our consumers touch the
+        database only through `in_database_thread`, which looks after that thread's connection.
+        """
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def websocket_connect(self, message):
         self.bucket = TokenBucket(self.rate, self.burst)

@@ -1,13 +1,19 @@
 """The roleplay room socket: transport only. Rules live in services, visibility in events."""
 
-from channels.db import database_sync_to_async
 
-from academy.realtime import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_UNAUTHENTICATED, FrameError, JsonFrameConsumer
+from academy.realtime import (
+    CLOSE_FORBIDDEN,
+    CLOSE_NOT_FOUND,
+    CLOSE_UNAUTHENTICATED,
+    FrameError,
+    JsonFrameConsumer,
+    in_database_thread,
+)
 
 from .access import session_role
 from .models import RoleplaySession
 from .selectors import events_for, sees
-from .services import RoleplayError, room_action, room_group
+from .services import RoleplayError, apply_frame, publish_now, room_group
 
 
 class RoomConsumer(JsonFrameConsumer):
@@ -28,7 +34,7 @@ class RoomConsumer(JsonFrameConsumer):
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         self.session_id = self.scope["url_route"]["kwargs"]["session_id"]
-        found = await database_sync_to_async(self._load)(user)
+        found = await in_database_thread(self._load)(user)
         if found is None:
             await self.close(code=CLOSE_NOT_FOUND)
             return
@@ -77,7 +83,7 @@ class RoomConsumer(JsonFrameConsumer):
         return events, bound
 
     async def _catch_up(self, until=None):
-        events, bound = await database_sync_to_async(self._refresh_and_read)(until)
+        events, bound = await in_database_thread(self._refresh_and_read)(until)
         for event in events:
             await self.send_json(event)
         self.last_seq = max(self.last_seq, bound)
@@ -113,11 +119,13 @@ class RoomConsumer(JsonFrameConsumer):
 
     async def _act(self, frame):
         try:
-            events = await database_sync_to_async(room_action)(
+            events, fresh = await in_database_thread(apply_frame)(
                 session_id=self.session.pk, user=self.scope["user"], role=self.role, frame=frame
             )
         except RoleplayError as error:
             raise FrameError(error.code, error.message) from None
+        if fresh:  # committed: apply_frame's transaction has ended
+            await publish_now(self.session.pk, events)
         # Tell the sender at once which sequence numbers its frame became (also for a resent
         # frame, whose events were stored the first time); the events themselves arrive
         # through the group like everyone else's.

@@ -43,14 +43,19 @@ def room_group(session_id: int) -> str:
     return f"roleplay.{session_id}"
 
 
-def publish(session_id: int, events: list[dict]) -> None:
+async def publish_now(session_id: int, events: list[dict]) -> None:
+    """Send stored events to the room's group (from async code, once they are committed)."""
     layer = get_channel_layer()
     if layer is None or not events:
         return
     try:
-        async_to_sync(layer.group_send)(room_group(session_id), {"type": "room.events", "events": events})
+        await layer.group_send(room_group(session_id), {"type": "room.events", "events": events})
     except Exception:  # the database already has them; clients catch up on their next sync
         logger.warning("publishing roleplay events failed for session %s", session_id, exc_info=True)
+
+
+def publish(session_id: int, events: list[dict]) -> None:
+    async_to_sync(publish_now)(session_id, events)
 
 
 # --- creating sessions ------------------------------------------------------------------------
@@ -81,30 +86,50 @@ def practice_start(*, trainee, scenario: Scenario, team, language: str, difficul
         score_visibility=RoleplaySession.ScoreVisibility.LIVE,
         seed=random.SystemRandom().randrange(1, 2**31),
     )
-    _start(session, trainee, "")
-    events = list(session.events.order_by("seq"))
-    _publish_on_commit(session, events)
+    events = _start(session, trainee, "")
+    _store(session)
+    _save(session)
+    _publish_on_commit(session.pk, [event_dict(e) for e in events])
     return session
 
 
 # --- the room ---------------------------------------------------------------------------------
 def _append(session: RoleplaySession, type_: str, actor, payload: dict, client_id: str = "") -> SessionEvent:
+    """The next numbered event of the session, stored with the action's others by `_store`."""
     declared = EVENT_TYPES[type_]
     assert set(payload) <= set(declared.fields), (type_, payload)
     session.last_seq += 1
-    return SessionEvent.objects.create(
-        session=session, seq=session.last_seq, type=type_, actor=actor, payload=payload, client_id=client_id
-    )
+    event = SessionEvent(session=session, seq=session.last_seq, type=type_, actor=actor, payload=payload,
+                         client_id=client_id, created_at=timezone.now())
+    session.__dict__.setdefault("_unstored_events", []).append(event)
+    return event
 
 
-def _publish_on_commit(session, events: list[SessionEvent]) -> None:
-    wire = [event_dict(e) for e in events]
-    transaction.on_commit(lambda: publish(session.pk, wire))
+def _store(session: RoleplaySession) -> None:
+    """Insert the events an action appended, in one statement (a message makes four)."""
+    events = session.__dict__.pop("_unstored_events", [])
+    if events:
+        SessionEvent.objects.bulk_create(events)
+
+
+def _publish_on_commit(session_id: int, wire: list[dict]) -> None:
+    transaction.on_commit(lambda: publish(session_id, wire))
+
+
+# What an action can change on the session row (the rest is fixed when the session is created).
+ACTION_FIELDS = ["last_seq", "last_activity_at", "status", "outcome", "mood", "started_at", "ended_at"]
+
+
+def _keep_engine(session: RoleplaySession, engine) -> None:
+    session.engine_state = engine.to_dict()
+    session.__dict__["_engine_moved"] = True
 
 
 def _save(session: RoleplaySession) -> None:
+    """Write what actions change; the customer's state (a few KiB of JSON) only when it moved."""
     session.last_activity_at = timezone.now()
-    session.save()
+    fields = ACTION_FIELDS + ["engine_state"] if session.__dict__.pop("_engine_moved", False) else ACTION_FIELDS
+    session.save(update_fields=fields)
 
 
 def _customer_turn(session: RoleplaySession, turn, *, approve_first: bool, actor=None,
@@ -143,8 +168,7 @@ def _start(session: RoleplaySession, actor, client_id: str) -> list[SessionEvent
     events.append(_append(session, "customer_message", None, {"text": turn.customer, "source": "engine"}))
     events.append(_append(session, "mood", None, {"mood": turn.mood, "stage": turn.stage, "outcome": None}))
     session.mood = turn.mood
-    session.engine_state = engine.to_dict()
-    _save(session)
+    _keep_engine(session, engine)
     return events
 
 
@@ -153,7 +177,6 @@ def _end(session: RoleplaySession, actor, client_id: str = "") -> list[SessionEv
     session.ended_at = timezone.now()
     events = [_append(session, "status", actor, {"status": session.status, "outcome": session.outcome or None},
                       client_id)]
-    _save(session)
     _record_evidence(session)
     return events
 
@@ -185,12 +208,27 @@ def _text(frame: dict, field: str = "text") -> str:
     return value.strip()
 
 
+_traits: dict[str, Competency] = {}
+
+
 def _trait(frame: dict) -> Competency:
+    """The trait a frame names. The ten traits are read once per process (a score is the most
+    frequent frame); a slug not among them is looked up again before it is refused."""
     slug = frame.get("trait")
-    competency = Competency.objects.filter(slug=slug, kind=TRAIT_KIND).first() if isinstance(slug, str) else None
+    if not isinstance(slug, str):
+        raise RoleplayError("invalid", "'trait' must be one of the ten service traits.")
+    if slug not in _traits:
+        _traits.clear()
+        _traits.update((c.slug, c) for c in Competency.objects.filter(kind=TRAIT_KIND).only("pk", "slug"))
+    competency = _traits.get(slug)
     if competency is None:
         raise RoleplayError("invalid", "'trait' must be one of the ten service traits.")
     return competency
+
+
+def forget_traits(**kwargs) -> None:
+    """Connected to Competency saves and deletes (roleplay.apps)."""
+    _traits.clear()
 
 
 def _require(condition: bool, code: str, message: str) -> None:
@@ -198,23 +236,46 @@ def _require(condition: bool, code: str, message: str) -> None:
         raise RoleplayError(code, message)
 
 
+ENGINE_ACTIONS = {"message", "pressure", "control"}
+
+
 def room_action(*, session_id: int, user, role: str, frame: dict) -> list[dict]:
-    """Apply one client frame; returns the wire events it produced (already stored)."""
+    """Apply one client frame; returns the wire events it produced (already stored), which are
+    published when the transaction commits."""
+    events, fresh = apply_frame(session_id=session_id, user=user, role=role, frame=frame)
+    if fresh:
+        _publish_on_commit(session_id, events)
+    return events
+
+
+def apply_frame(*, session_id: int, user, role: str, frame: dict) -> tuple[list[dict], bool]:
+    """Apply one client frame in its own transaction and publish nothing: (wire events, fresh).
+
+    `fresh` is False for a resent client id, whose events were stored (and published) the
+    first time. The room's socket calls this outside any transaction, so its events are
+    committed when it returns, and publishes them itself from the event loop: the database
+    thread, which every room of the process shares, does not wait for the channel layer.
+    """
     action = frame.get("type")
     handler = ACTIONS.get(action)
     if handler is None:
         raise RoleplayError("unknown_type", f"Unknown frame type: {str(action)[:40]}")
     client_id = frame.get("client_id") or ""
     with transaction.atomic():
-        session = RoleplaySession.objects.select_for_update().select_related("scenario").get(pk=session_id)
+        rows = RoleplaySession.objects.select_for_update().select_related("scenario")
+        # The scenario's definition is parsed once per process (engine_adapter.scenario_for);
+        # the customer's state only for the frames that move the customer.
+        rows = rows.defer("scenario__definition") if action in ENGINE_ACTIONS else rows.defer(
+            "scenario__definition", "engine_state")
+        session = rows.get(pk=session_id)
         if client_id:
             earlier = list(SessionEvent.objects.filter(session=session, actor=user, client_id=client_id))
             if earlier:
-                return [event_dict(e) for e in earlier]
+                return [event_dict(e) for e in earlier], False
         events = handler(session, user, role, frame, client_id)
+        _store(session)
         _save(session)  # the sequence counter and state move with every action, in one place
-        _publish_on_commit(session, events)
-    return [event_dict(e) for e in events]
+    return [event_dict(e) for e in events], True
 
 
 def _act_message(session, user, role, frame, client_id):
@@ -228,7 +289,7 @@ def _act_message(session, user, role, frame, client_id):
         _require(engine.outcome is None, "finished",
                  "The customer has ended the conversation; the trainer decides what happens next.")
         turn = engine.respond(text)  # analyses the text itself; its behaviours are reused below
-        session.engine_state = engine.to_dict()
+        _keep_engine(session, engine)
     behaviours = turn.behaviours if turn else analyse(text, session.language)
     message = _append(session, "trainee_message", user, {"text": text}, client_id)
     events = [message, _append(session, "analysis", None,
@@ -260,7 +321,7 @@ def _act_pressure(session, user, role, frame, client_id):
     engine = engine_for(session)
     _require(engine.outcome is None, "finished", "The customer has already ended the conversation.")
     turn = engine.raise_pressure()
-    session.engine_state = engine.to_dict()
+    _keep_engine(session, engine)
     if session.mode == RoleplaySession.Mode.MANUAL:
         session.mood = turn.mood
         events = [_append(session, "mood", user, {"mood": turn.mood, "stage": turn.stage, "outcome": turn.outcome},
@@ -286,10 +347,12 @@ def _act_score(session, user, role, frame, client_id):
     _require(isinstance(score, int) and not isinstance(score, bool) and 1 <= score <= 5, "invalid",
              "'score' must be a whole number from 1 to 5.")
     trainer = role == ROLE_TRAINER
-    TraitScore.objects.update_or_create(
-        session=session, scorer=user, competency=competency,
-        defaults={"score": score, "role": TraitScore.Role.TRAINER if trainer else TraitScore.Role.PEER},
-    )
+    # The session row is locked, so no other action of this session can insert the same score
+    # between the update and the create (update_or_create would add two savepoints and a read).
+    role_value = TraitScore.Role.TRAINER if trainer else TraitScore.Role.PEER
+    if not TraitScore.objects.filter(session=session, scorer=user, competency=competency).update(
+            score=score, role=role_value, updated_at=timezone.now()):
+        TraitScore.objects.create(session=session, scorer=user, competency=competency, score=score, role=role_value)
     if trainer:
         event = _append(session, "score", user, {"trait": competency.slug, "score": score}, client_id)
     else:

@@ -16,6 +16,22 @@ def clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def close_database_thread():
+    """After each test, close what the consumers' database thread holds open.
+
+    `academy.realtime.in_database_thread` keeps that thread's connection for the life of the
+    process; in tests it must not outlive the test (PostgreSQL cannot drop a test database while
+    it is connected)."""
+    yield
+    from asgiref.sync import SyncToAsync
+    from django.db import connections
+
+    executor = SyncToAsync.single_thread_executor
+    if getattr(executor, "_threads", None):  # only once a consumer has used it
+        executor.submit(connections.close_all).result()
+
+
 @pytest.fixture
 def make_user(db):
     def make(username=None, *, team=None, role=None, password="pass-12345", **extra):

@@ -35,6 +35,7 @@ def server_env(database_url: str, **extra) -> dict:
         DJANGO_SETTINGS_MODULE="academy.settings.test",
         DATABASE_URL=database_url,
         PYTHONUNBUFFERED="1",
+        ACADEMY_SERVER_PROCESS="1",
     )
     env.pop("REDIS_URL", None)
     env.update(extra)

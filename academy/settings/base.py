@@ -41,6 +41,10 @@ VAR_DIR = Path(os.environ.get("ACADEMY_VAR_DIR", BASE_DIR / "var"))
 XAPI_LRS_ENDPOINT = os.environ.get("XAPI_LRS_ENDPOINT", "")
 XAPI_LRS_USERNAME = os.environ.get("XAPI_LRS_USERNAME", "")
 XAPI_LRS_PASSWORD = os.environ.get("XAPI_LRS_PASSWORD", "")
+# The ASGI application, when loaded, warms the roleplay engine up and tunes the process for
+# serving (roleplay.engine_adapter.warm_up). Off where the application is only imported to be
+# tested in-process: pytest's own process must keep its interpreter and database untouched.
+SERVER_PROCESS = env_bool("ACADEMY_SERVER_PROCESS", True)
 
 INSTALLED_APPS = [
     "daphne",
@@ -149,7 +153,7 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "academy.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- authentication -------------------------------------------------------------------------

@@ -7,6 +7,8 @@ from .base import SECRET_KEY as _SECRET_KEY
 
 SECRET_KEY = _SECRET_KEY or "test-only-insecure-key"
 DEBUG = False
+# Daphne processes started by the tests set ACADEMY_SERVER_PROCESS=1 (tests/servers.py).
+SERVER_PROCESS = env_bool("ACADEMY_SERVER_PROCESS", False)  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 STORAGES = {

@@ -12,11 +12,12 @@ from __future__ import annotations
 import hashlib
 import random
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 
 from .analyser import Behaviour, _compiled, analyse
 from .rules import CODES, NEGATIVE, POSITIVE
 from .scenarios import DIFFICULTIES, LANGS, Scenario, load_scenario
-from .text import compile_pattern, find_all, tokenize
+from .text import compile_pattern, find_all, start_keys, tokenize
 
 STATE_VERSION = 1
 OUTCOMES = ("resolved", "escalated", "abandoned", "timeout")
@@ -388,10 +389,13 @@ class CustomerEngine:
         """Does any pattern match? With ``skip_negated``, "I can't take the fee off" does not count."""
         if not patterns or not text.strip():
             return False
-        tokens = tokenize(text, self.lang)
+        tokens = _tokens(text, self.lang)
         sets = _compiled(self.lang)[1]
         for p in patterns:
-            for first, _last in find_all(_pattern(p), tokens, sets):
+            elems = _pattern(p)
+            keys = _start_keys(p, self.lang)
+            starts = None if keys is None else [i for i, t in enumerate(tokens) if t.norm in keys or t.lemma in keys]
+            for first, _last in find_all(elems, tokens, sets, starts):
                 if not (skip_negated and _negated(tokens, first, self.lang)):
                     return True
         return False
@@ -494,6 +498,17 @@ class CustomerEngine:
 
 
 _PATTERN_CACHE: dict[str, tuple] = {}
+
+
+@lru_cache(maxsize=64)
+def _tokens(text: str, lang: str) -> tuple:
+    """One message is matched against every offer and fact of the scenario: tokenize it once."""
+    return tuple(tokenize(text, lang))
+
+
+@lru_cache(maxsize=4096)
+def _start_keys(p: str, lang: str):
+    return start_keys(_pattern(p), _compiled(lang)[1])
 
 
 def _pattern(p: str):

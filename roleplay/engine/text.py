@@ -257,10 +257,33 @@ def _match(elems, e, tokens, i, sets, last) -> int | None:
     return None
 
 
-def find_all(elems: tuple[_Elem, ...], tokens: list[Token], sets) -> list[tuple[int, int]]:
-    """All (first_token, last_token) matches, leftmost first."""
+def start_keys(elems: tuple[_Elem, ...], sets) -> frozenset[str] | None:
+    """The words (norm or lemma) a token must be for the pattern to start on it, or None when
+    the first element is not a plain word test (a prefix, a suffix, a token class).
+
+    A pattern's first element is always a required token (see compile_pattern), so a token whose
+    norm and lemma are both outside these keys cannot start a match: indexes built from them
+    skip the pattern there without changing what is found.
+    """
+    keys: set[str] = set()
+    for alt in elems[0].alts:
+        if alt.kind in ("word", "exact"):
+            keys.add(alt.value)
+        elif alt.kind == "set":
+            keys |= sets[alt.value]
+        else:
+            return None
+    return frozenset(keys)
+
+
+def find_all(elems: tuple[_Elem, ...], tokens: list[Token], sets, starts=None) -> list[tuple[int, int]]:
+    """All (first_token, last_token) matches, leftmost first.
+
+    `starts`: the token positions worth trying, in order, when the caller has narrowed them
+    with `start_keys` (every position otherwise).
+    """
     found = []
-    for i in range(len(tokens)):
+    for i in range(len(tokens)) if starts is None else starts:
         last = match_at(elems, tokens, i, sets)
         if last is not None and last >= i:
             found.append((i, last))

@@ -193,3 +193,24 @@ def test_very_long_message_is_handled():
 def test_curly_apostrophes_and_contractions():
     assert "next_step" in codes("I’ll check it right now.", "en")
     assert "helplessness" in codes("There’s nothing I can do.", "en")
+
+
+def test_start_index_never_skips_a_match(corpus):
+    """The analyser tries each rule only where its first word can start (an index over the
+    rules' first elements). Tried everywhere, no rule finds a match the index would skip."""
+    from roleplay.engine.analyser import _candidates, _compiled
+    from roleplay.engine.text import find_all, tokenize
+
+    checked = 0
+    for lang in ("pl", "en"):
+        rules, sets = _compiled(lang)
+        for item in corpus:
+            if item["lang"] != lang:
+                continue
+            tokens = tokenize(item["text"], lang)
+            candidates = _candidates(tokens, lang)
+            for number, rule in enumerate(rules):
+                for first, _last in find_all(rule.elems, tokens, sets):
+                    assert first in candidates.get(number, ()), (item["text"], rule.code, first)
+                    checked += 1
+    assert checked > 500

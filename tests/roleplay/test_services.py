@@ -180,3 +180,34 @@ def test_trainee_cannot_talk_past_an_unsent_final_suggestion(make_session, train
     act(session, trainer, type="customer_message", text=suggestion["text"], suggestion_seq=suggestion["seq"])
     session.refresh_from_db()
     assert session.outcome == "resolved"
+
+
+def test_an_action_costs_a_fixed_number_of_statements(make_session, trainer, trainee, act,
+                                                      django_assert_max_num_queries):
+    """The database thread of a server process serves every room: a message (four events) and
+    a score stay a handful of statements each."""
+    session = make_session()
+    act(session, trainer, type="control", action="start")
+    with django_assert_max_num_queries(8):  # savepoint/lock, session, client id, events, session, commit
+        events = act(session, trainee, type="message", text=KIND_REPLY, client_id="m1")
+    assert len(events) >= 4
+    act(session, trainer, type="score", trait="kindness", score=2)  # the process reads the ten traits once
+    with django_assert_max_num_queries(9):  # … as above, with the score's update and insert
+        act(session, trainer, type="score", trait="empathy", score=4, client_id="s1")
+    stored = list(SessionEvent.objects.filter(session=session).order_by("seq").values_list("seq", "type"))
+    assert [seq for seq, _type in stored] == list(range(1, len(stored) + 1))
+    assert TraitScore.objects.get(session=session, scorer=trainer, competency__slug="empathy").score == 4
+
+
+def test_a_trait_added_later_can_be_scored(make_session, trainer, act):
+    from assessments.models import Competency
+
+    session = make_session()
+    act(session, trainer, type="control", action="start")
+    act(session, trainer, type="score", trait="empathy", score=3)  # the process now knows the traits
+    Competency.objects.create(slug="patience", kind=Competency.Kind.TRAIT, order=99, name_pl="Cierpliwość",
+                              name_en="Patience")
+    events = act(session, trainer, type="score", trait="patience", score=5)
+    assert events[0]["trait"] == "patience"
+    with pytest.raises(RoleplayError):
+        act(session, trainer, type="score", trait="no-such-trait", score=5)
