@@ -1,15 +1,19 @@
-from django.urls import reverse
+from functools import lru_cache
+
+from django.contrib.auth.models import Permission
+from django.db.models import Q
+from django.urls import get_script_prefix, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .models import Role
 
 
-def navigation(request):
-    """The links in the top bar, one per role the person holds."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {"nav_links": []}
-    roles = user.roles
+@lru_cache(maxsize=128)
+def _links(roles: frozenset[str], language: str, script_prefix: str) -> tuple[tuple[str, str, str], ...]:
+    """(url, label, view name) of the top bar for a set of roles. Every page asks, and the
+    answer depends only on the roles and the language (the URLs carry its prefix), so each
+    set is reversed once per process."""
     links = []
     if Role.TRAINEE in roles:
         links.append((reverse("my_learning"), _("My learning"), "my_learning"))
@@ -31,10 +35,33 @@ def navigation(request):
         links.append((reverse("assessments:consistency_home"), _("Team check"), "assessments:consistency_home"))
     if roles:  # directors, managers and employees all answer the self-assessment
         links.append((reverse("insights:environment_home"), _("Service environment"), "insights:environment_home"))
+    return tuple(links)
+
+
+def can_edit_content(user) -> bool:
+    """Whether the person may use Wagtail's admin (`wagtailadmin.access_admin`), for the links
+    to it. ModelBackend, the only backend here that grants permissions, answers it on every page
+    with two queries (all the person's own permissions, then all their groups'); this asks the
+    same in one."""
+    if not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return (
+        Permission.objects.filter(content_type__app_label="wagtailadmin", codename="access_admin")
+        .filter(Q(user=user) | Q(group__user=user))
+        .exists()
+    )
+
+
+def navigation(request):
+    """The links in the top bar, one per role the person holds."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_links": []}
+    links = _links(frozenset(user.roles), get_language(), get_script_prefix())
     current = getattr(getattr(request, "resolver_match", None), "view_name", None)
     return {
-        "nav_links": [
-            {"url": url, "label": label, "current": name == current} for url, label, name in links
-        ],
-        "can_edit_content": user.has_perm("wagtailadmin.access_admin"),
+        "nav_links": [{"url": url, "label": label, "current": name == current} for url, label, name in links],
+        "can_edit_content": can_edit_content(user),
     }

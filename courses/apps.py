@@ -6,8 +6,27 @@ class CoursesConfig(AppConfig):
     verbose_name = "Courses"
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.images import get_image_model
+        from wagtail.models import Page
+        from wagtail.signals import page_published, page_unpublished, post_page_move
+
+        from assessments.models import Competency
         from assessments.signals import quiz_passed
 
-        from .receivers import complete_lessons_of_passed_quiz
+        from .receivers import complete_lessons_of_passed_quiz, lesson_content_changed
 
         quiz_passed.connect(complete_lessons_of_passed_quiz, dispatch_uid="courses.complete_lessons_of_passed_quiz")
+        # What cached lessons show besides their own published content (see courses.fragments).
+        image = get_image_model()
+        for name, signal, sender in (
+            ("competency_saved", post_save, Competency),
+            ("competency_deleted", post_delete, Competency),
+            ("image_saved", post_save, image),
+            ("image_deleted", post_delete, image),
+            ("page_published", page_published, None),
+            ("page_unpublished", page_unpublished, None),
+            ("page_moved", post_page_move, None),
+            ("page_deleted", post_delete, Page),
+        ):
+            signal.connect(lesson_content_changed, sender=sender, dispatch_uid=f"courses.lesson_content_changed.{name}")

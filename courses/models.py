@@ -77,23 +77,15 @@ class CourseIndexPage(LoginRequiredPageMixin, Page):
         one extra query per level); anything else goes the usual way."""
         from wagtail.models import PageViewRestriction
 
+        from .statements import lesson_at
+
         page = None
-        restricted = Exists(PageViewRestriction.objects.all())
         if len(path_components) == 1:
-            page = CoursePage.objects.annotate(any_view_restrictions=restricted).filter(
+            page = CoursePage.objects.annotate(any_view_restrictions=Exists(PageViewRestriction.objects.all())).filter(
                 path__startswith=self.path, depth=self.depth + 1, slug=path_components[0]
             ).first()
-        elif len(path_components) == 2:
-            page = (
-                LessonPage.objects.select_related("quiz")
-                .annotate(any_view_restrictions=restricted)
-                .filter(
-                    path__startswith=self.path,
-                    depth=self.depth + 2,
-                    url_path=f"{self.url_path}{path_components[0]}/{path_components[1]}/",
-                )
-                .first()
-            )
+        elif len(path_components) == 2:  # every lesson view: the statement is written out
+            page = lesson_at(index=self, url_path=f"{self.url_path}{path_components[0]}/{path_components[1]}/")
         if page is None:
             return super().route(request, path_components)
         page._course_index = self

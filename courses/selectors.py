@@ -13,7 +13,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.http import RFC3986_SUBDELIMS
@@ -25,8 +24,10 @@ from academy.models import Membership, Role, Team, User
 from assessments.models import Competency
 
 from .forms import ReflectionForm
+from .fragments import PER_REQUEST_BLOCK_TYPES, lesson_fragments
 from .metrics import METRICS, CalculatorForm
 from .models import CourseAssignment, CoursePage, Enrolment, LessonPage, LessonProgress, ReflectionAnswer
+from .statements import outline_rows, reflection_answers
 
 
 # --- courses and progress -------------------------------------------------------------------
@@ -268,77 +269,18 @@ class Outline:
         return round(100 * self.completed / len(self.lessons)) if self.lessons else 0
 
 
-# In the model's field order: Model.from_db() takes the values of loaded fields in that order.
-OUTLINE_PAGE_FIELDS = tuple(
-    f.name for f in Page._meta.concrete_fields
-    if f.name in {"id", "path", "depth", "title", "slug", "url_path", "translation_key", "live", "content_type", "locale"}
-)
-OUTLINE_PROGRESS_FIELDS = ("id", "started_at", "last_seen_at", "completed_at", "seconds_spent")
-
-
-def _outline_sql():
-    """The outline query, written out once: the course, its live lessons and the learner's row
-    for each, in one statement. It runs on every lesson view, and building it through the ORM
-    (generic pages plus a subquery per progress field) cost more than everything else the
-    lesson does; plain SQL with a LEFT JOIN costs a fifth of that."""
-    page, progress = Page._meta, LessonProgress._meta
-    q = connection.ops.quote_name
-    page_columns = ", ".join(f"p.{q(page.get_field(name).column)}" for name in OUTLINE_PAGE_FIELDS)
-    progress_columns = ", ".join(f"lp.{q(progress.get_field(name).column)}" for name in OUTLINE_PROGRESS_FIELDS)
-    column = lambda meta, name: q(meta.get_field(name).column)  # noqa: E731
-    return (
-        f"SELECT {page_columns}, {progress_columns} FROM {q(page.db_table)} p "
-        f"LEFT JOIN {q(progress.db_table)} lp ON lp.{column(progress, 'lesson_key')} = p.{column(page, 'translation_key')} "
-        f"AND lp.{column(progress, 'learner')} = %s "
-        f"WHERE p.{column(page, 'path')} = %s OR (p.{column(page, 'path')} LIKE %s "
-        f"AND p.{column(page, 'depth')} = %s AND p.{column(page, 'live')} = %s) "
-        f"ORDER BY p.{column(page, 'path')}"
-    )
-
-
-def _converters(meta, names):
-    """Django's own value converters for the columns (SQLite returns text for UUIDs and dates)."""
-    result = []
-    for name in names:
-        model_field = meta.get_field(name)
-        expression = model_field.get_col(meta.db_table)
-        result.append((expression, connection.ops.get_db_converters(expression) + model_field.get_db_converters(connection)))
-    return result
-
-
-def _convert(values, converters):
-    converted = []
-    for value, (expression, functions) in zip(values, converters, strict=True):
-        for function in functions:
-            value = function(value, expression, connection)
-        converted.append(value)
-    return converted
-
-
 def lesson_outline(*, lesson: LessonPage, learner=None) -> Outline:
     """The course page and its live lessons with the learner's progress on each (one query)."""
     if not lesson.pk or not lesson.path:
         return Outline(course=None, lessons=[], position=None)
     parent_path = lesson.path[: -Page.steplen]
     learner_id = learner.pk if learner is not None and learner.is_authenticated else None
-    page_converters = _converters(Page._meta, OUTLINE_PAGE_FIELDS)
-    progress_converters = _converters(LessonProgress._meta, OUTLINE_PROGRESS_FIELDS)
-    attnames = [Page._meta.get_field(name).attname for name in OUTLINE_PAGE_FIELDS]
-    with connection.cursor() as cursor:
-        cursor.execute(_outline_sql(), [learner_id, parent_path, parent_path + "%", lesson.depth, True])
-        rows = cursor.fetchall()
     course, lessons = None, []
-    split = len(OUTLINE_PAGE_FIELDS)
-    for row in rows:
-        page = Page.from_db(connection.alias, attnames, _convert(row[:split], page_converters))
+    for page, progress in outline_rows(course_path=parent_path, depth=lesson.depth, learner_id=learner_id):
         if page.path == parent_path:
             course = page
-            continue
-        progress = None
-        if row[split] is not None:
-            values = dict(zip(OUTLINE_PROGRESS_FIELDS, _convert(row[split:], progress_converters), strict=True))
-            progress = LessonProgress(learner_id=learner_id, lesson_key=page.translation_key, **values)
-        lessons.append(LessonStatus(page=page, progress=progress))
+        else:
+            lessons.append(LessonStatus(page=page, progress=progress))
     if course is not None:
         for status in lessons:
             status.page._cached_parent_obj = course
@@ -348,7 +290,9 @@ def lesson_outline(*, lesson: LessonPage, learner=None) -> Outline:
 
 @dataclass
 class BodyItem:
-    block: object
+    id: str
+    block: object = None  # the StreamChild of a block rendered per request (every block in a preview)
+    html: str = ""  # the cached markup of a block that is the same for every learner
     form: object = None
     result: object = None
     saved: ReflectionAnswer | None = None
@@ -356,57 +300,58 @@ class BodyItem:
     traits: list = field(default_factory=list)
 
     @property
-    def id(self) -> str:
-        return self.block.id
-
-    @property
     def metric_label(self) -> str:
         return METRICS.get(self.block.value["metric"], "") if self.block.block_type == "calculator" else ""
 
 
-def _lesson_competencies(lesson: LessonPage, trait_slugs: set[str], preview: bool):
-    """The lesson's competencies and those named by its case stories (one query)."""
-    if preview or not lesson.pk:  # unsaved relations live on the page object in a preview
-        own = list(lesson.competencies.all())
-        others = Competency.objects.filter(slug__in=trait_slugs) if trait_slugs else []
-        return own, {c.slug: c for c in [*own, *others]}
-    through = LessonPage.competencies.through.objects.filter(lessonpage_id=lesson.pk)
-    rows = list(
-        Competency.objects.filter(
-            Q(pk__in=Subquery(through.values("competency_id"))) | Q(slug__in=trait_slugs)
-        ).annotate(on_lesson=Exists(through.filter(competency_id=OuterRef("pk"))))
-    )
-    return [c for c in rows if c.on_lesson], {c.slug: c for c in rows}
+def _preview_items(lesson: LessonPage) -> tuple[list[BodyItem], list[Competency]]:
+    """Every block rendered on the request: a preview shows unsaved content, which no cache
+    key covers, and its unsaved relations live on the page object."""
+    children = list(lesson.body)
+    trait_slugs = {slug for child in children if child.block_type == "case" for slug in child.value.get("traits") or []}
+    own = list(lesson.competencies.all())
+    others = Competency.objects.filter(slug__in=trait_slugs) if trait_slugs else []
+    competencies = {c.slug: c for c in [*own, *others]}
+    items = []
+    for child in children:
+        item = BodyItem(id=child.id, block=child)
+        if child.block_type == "case":
+            item.traits = [competencies[slug] for slug in child.value.get("traits") or [] if slug in competencies]
+        items.append(item)
+    return items, own
 
 
 def lesson_body_items(*, lesson: LessonPage, learner, preview: bool = False):
-    """The lesson's blocks with each learner's saved reflection, a calculator form, and the
-    competencies of case stories; returns (items, the lesson's own competencies)."""
-    children = list(lesson.body)
-    trait_slugs = {slug for child in children if child.block_type == "case" for slug in child.value.get("traits") or []}
-    own, competencies = _lesson_competencies(lesson, trait_slugs, preview)
-    reflection_ids = [child.id for child in children if child.block_type == "reflection"]
+    """The lesson's blocks: the cached markup of those that are the same for everyone (see
+    courses.fragments), and per request a reflection with the learner's saved answer and a
+    calculator form; returns (items, the lesson's own competencies)."""
+    if preview or not lesson.pk:
+        items, own = _preview_items(lesson)
+    else:
+        fragments = lesson_fragments(lesson=lesson)
+        own = fragments.competencies
+        items = [
+            BodyItem(id=cached.id, html=cached.safe_html) if cached.html
+            else BodyItem(id=cached.id, block=lesson.body[index])
+            for index, cached in enumerate(fragments.blocks)
+        ]
+    learner_items = [item for item in items if item.block is not None and item.block.block_type in PER_REQUEST_BLOCK_TYPES]
+    reflection_ids = [item.id for item in learner_items if item.block.block_type == "reflection"]
     saved = {}
     if reflection_ids and learner.is_authenticated and lesson.pk:
         saved = {
             answer.block_id: answer
-            for answer in ReflectionAnswer.objects.filter(
-                learner=learner, lesson_key=lesson.translation_key, block_id__in=reflection_ids
-            )
+            for answer in reflection_answers(learner_id=learner.pk, lesson_key=lesson.translation_key)
+            if answer.block_id in reflection_ids
         }
-    items = []
-    for child in children:
-        item = BodyItem(block=child)
-        if child.block_type == "reflection":
-            item.saved = saved.get(child.id)
+    for item in learner_items:
+        if item.block.block_type == "reflection":
+            item.saved = saved.get(item.id)
             item.form = ReflectionForm(
-                prefix=f"r-{child.id}", initial={"answer": item.saved.answer if item.saved else ""}
+                prefix=f"r-{item.id}", initial={"answer": item.saved.answer if item.saved else ""}
             )
-        elif child.block_type == "calculator":
-            item.form = CalculatorForm(child.value["metric"], prefix=f"c-{child.id}")
-        elif child.block_type == "case":
-            item.traits = [competencies[slug] for slug in child.value.get("traits") or [] if slug in competencies]
-        items.append(item)
+        else:
+            item.form = CalculatorForm(item.block.value["metric"], prefix=f"c-{item.id}")
     return items, own
 
 

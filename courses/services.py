@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from .models import CourseAssignment, Enrolment, LessonPage, LessonProgress, ReflectionAnswer
+from .statements import progress_seen
 
 logger = logging.getLogger(__name__)
 
@@ -75,9 +76,7 @@ def lesson_visit(
                               started_at=now, last_seen_at=now)
     gap = _elapsed(progress, now)
     credit = gap if gap <= IDLE_GAP_SECONDS else 0
-    LessonProgress.objects.filter(learner=learner, lesson_key=lesson_key).update(
-        last_seen_at=now, seconds_spent=F("seconds_spent") + credit
-    )
+    progress_seen(learner_id=learner.pk, lesson_key=lesson_key, now=now, credit=credit)
     progress.last_seen_at = now
     progress.seconds_spent += credit
     return progress

@@ -85,7 +85,7 @@ def _course_key(lesson: LessonPage):
 def _body_item(request, lesson: LessonPage, block_id: str, block_type: str):
     items, _competencies = selectors.lesson_body_items(lesson=lesson, learner=request.user)
     for item in items:
-        if item.id == block_id and item.block.block_type == block_type:
+        if item.id == block_id and item.block is not None and item.block.block_type == block_type:
             return item
     raise Http404("No such block in this lesson.")
 

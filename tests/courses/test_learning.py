@@ -186,6 +186,30 @@ def test_trainee_cannot_reach_the_admin(client, trainee):
         assert "/admin/login/" in response["Location"]
 
 
+def test_links_to_the_admin_follow_wagtails_permission(client, make_user, team_a, trainer, trainee, curriculum):
+    from django.contrib.auth.models import Group, Permission
+
+    from academy.context_processors import can_edit_content
+
+    editor = make_user("editor")
+    editors = Group.objects.create(name="Content editors")
+    editors.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+    editor.groups.add(editors)
+    direct = make_user("direct")
+    direct.user_permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+    people = [trainer, trainee, editor, direct, make_user("boss", is_superuser=True),
+              make_user("gone", is_superuser=True, is_active=False), make_user("nobody")]
+    for person in people:
+        assert can_edit_content(person) == person.has_perm("wagtailadmin.access_admin"), person.username
+    assert [p.username for p in people if can_edit_content(p)] == ["trainer_a", "editor", "direct", "boss"]
+    lesson = page_url(curriculum[("pl", "alpha/closing")])
+    for person, shown in ((trainer, True), (trainee, False)):
+        client.force_login(person)
+        content = client.get(lesson).content.decode()
+        assert ('data-testid="edit-in-admin"' in content) is shown
+        assert ('<a href="/admin/">' in content) is shown
+
+
 def test_trainer_edits_a_lesson_in_the_admin_and_it_is_live(client, trainer, trainee, curriculum):
     lesson = curriculum[("pl", "alpha/closing")]
     client.force_login(trainer)
