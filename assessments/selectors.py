@@ -10,6 +10,7 @@ has no level (None), never a zero.
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from math import fsum
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
@@ -32,7 +33,12 @@ class CompetencyLevelView:
 
     @property
     def level(self) -> float | None:
-        return None if self.score is None else round(1 + 4 * self.score, 1)
+        return score_to_level(self.score)
+
+
+def score_to_level(score: float | None) -> float | None:
+    """A 0–1 score on the rubric's 1–5 scale, rounded to one decimal as it is shown everywhere."""
+    return None if score is None else round(1 + 4 * score, 1)
 
 
 def recency_weight(weight: float, created_at: datetime, now: datetime) -> float:
@@ -41,10 +47,36 @@ def recency_weight(weight: float, created_at: datetime, now: datetime) -> float:
 
 
 def weighted_score(rows, now: datetime) -> float | None:
-    total = sum(recency_weight(w, at, now) for _, w, at in rows)
+    """The recency-weighted mean of evidence rows as it stands at `now`: rows whose first three
+    items are score, weight and created_at (more may follow).
+
+    Every weight decays by the same factor as time passes, so the mean does not depend on
+    `now`, only on the ages relative to the newest evidence; the ages are counted from there
+    (from `now` if evidence is dated later, which counts as new, as in `recency_weight`). With
+    exact sums (`fsum`) the result is one number whatever the moment and the order of the
+    rows, so the dashboard, the profile, this app's results page and the exports, which read
+    the evidence at different moments and in different orders, show the same level.
+
+    It runs for every learner × competency of a team (70,000 at 5,000 trainees), hence the
+    shortcut for a single record and `recency_weight` written out in the loop.
+    """
+    if len(rows) == 1:  # what the loop computes for one row: score × (weight × 1) / (weight × 1)
+        score, weight = rows[0][0], rows[0][1]
+        return score * weight / weight if weight > 0 else None
+    if not rows:
+        return None
+    newest = max([row[2] for row in rows])
+    if newest > now:
+        newest = now
+    weights, weighted = [], []
+    for row in rows:
+        weight = row[1] * 0.5 ** (max(0.0, (newest - row[2]).total_seconds() / 86400) / HALF_LIFE_DAYS)
+        weights.append(weight)
+        weighted.append(row[0] * weight)
+    total = fsum(weights)
     if total <= 0:
         return None
-    return sum(s * recency_weight(w, at, now) for s, w, at in rows) / total
+    return fsum(weighted) / total
 
 
 def learner_competency_levels(*, learner, now: datetime | None = None) -> list[CompetencyLevelView]:

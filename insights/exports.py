@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 
 from academy.models import Membership, Role
 
-from .levels import group_cells
-from .readiness import course_states, verdict
-from .selectors import all_competencies, live_courses, page_evidence, page_progress, team_rules
+from .levels import KeptLevel, fetch_rows
+from .readiness import CourseState, Verdict, Wording, verdict
+from .selectors import all_competencies, live_courses, team_course_states, team_levels, team_rules
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -33,6 +33,14 @@ def _level(value) -> str:
     return "" if value is None else f"{value:.1f}"
 
 
+class _LevelTexts(dict):
+    """level → its digits in the file, each written once (a level has 41 values, a team 70,000 cells)."""
+
+    def __missing__(self, level):
+        text = self[level] = _level(level)
+        return text
+
+
 @dataclass
 class Member:
     user_id: int
@@ -44,11 +52,19 @@ class Member:
 def _members(team) -> list[Member]:
     """The team's trainees in name order (one query; plain rows, not model instances, which
     cost more than the rest of an export of 5,000)."""
-    rows = (Membership.objects.filter(team=team, role=Role.TRAINEE)
-            .order_by("user__last_name", "user__first_name", "user__username", "pk")
-            .values_list("user_id", "user__username", "user__first_name", "user__last_name", "joined_at"))
+    rows = fetch_rows(
+        Membership.objects.filter(team=team, role=Role.TRAINEE)
+        .order_by("user__last_name", "user__first_name", "user__username", "pk"),
+        ("user_id", "user__username", "user__first_name", "user__last_name", "joined_at"), ("joined_at",),
+    )
     return [Member(user_id, username, f"{first} {last}".strip() or username, joined_at)
             for user_id, username, first, last, joined_at in rows]
+
+
+def _local_date(moment, zone) -> str:
+    """The calendar date of a moment in the zone (`timezone.localtime`, with the current zone
+    looked up once for a whole export rather than once per row), ISO."""
+    return moment.astimezone(zone).date().isoformat()
 
 
 def _writer():
@@ -58,36 +74,65 @@ def _writer():
 
 
 def matrix_csv(*, team, now=None) -> str:
-    """One row per trainee: each competency's level, evidence count, verdict and its reasons."""
+    """One row per trainee: each competency's level, evidence count, verdict and its reasons.
+
+    The levels, course states and verdicts are the dashboard's: levels kept in LevelSummary
+    (computed by group_cells), course states in ProgressSummary (computed by progress_totals),
+    verdicts by verdict; a trainee who meets every rule is judged on their evidence itself,
+    whose history says since when. What is said the same way for many trainees — a verdict's
+    sentences, a level's digits — is built once.
+    """
     now = now or timezone.now()
     competencies = all_competencies()
     courses = {c.key: c for c in live_courses()}
     rules, _stale = team_rules(team=team, competencies={c.pk: c for c in competencies}, courses=courses)
     members = _members(team)
     trainees = Membership.objects.filter(team=team, role=Role.TRAINEE).values("user_id")
-    cells = group_cells(page_evidence(trainees), now=now)
-    rule_courses = {r.course.key: r.course for r in rules if r.kind == "course"}
-    progress = page_progress(trainees, rule_courses) if rule_courses else {}
+    ids = [m.user_id for m in members]
+    rule_courses = [r.course.key for r in rules if r.kind == "course"]
+    progress = team_course_states(trainees=trainees, learner_ids=ids, courses=list(courses.values()),
+                                  wanted=rule_courses) if rule_courses else {}
+    no_levels: dict = {}
+    ruled = [rule.competency.id for rule in rules if rule.kind == "level"]
+    wording = Wording()
+    verdicts: dict[int, Verdict] = {}
+
+    def needs_history(learner_id, levels) -> bool:
+        """Ready on the kept levels: since when is read from the history of their evidence."""
+        result = verdicts[learner_id] = verdict(
+            rules, cells={pk: KeptLevel(*levels[pk]) for pk in ruled if pk in levels},
+            courses=progress.get(learner_id, no_levels), wording=wording, since=False)
+        return result.ready
+
+    kept = team_levels(trainees=trainees, learner_ids=ids, now=now, history_for=needs_history,
+                       history_competencies=ruled)
     buffer, writer = _writer()
     writer.writerow(
         [_("Trainee"), _("Username"), _("Team"), _("Joined")]
         + [c.name for c in competencies]
         + [_("Evidence"), _("Readiness"), _("Unmet rules"), _("Days to readiness")]
     )
-    courses_of_rules = list(rule_courses.values())
-    lesson_ids = {c.key: c.lesson_ids for c in courses_of_rules}
+    statuses = {"ready": _("ready"), "not_ready": _("not ready"), "no_rules": _("no rules")}
+    team_name = _safe(team.name)
+    competency_ids = [c.pk for c in competencies]
+    texts = _LevelTexts()
+    zone = timezone.get_current_timezone()
+    rows = []
     for member in members:
-        learner_cells = cells.get(member.user_id, {})
-        states = course_states(courses_of_rules, progress.get(member.user_id, []), lesson_ids)
-        result = verdict(rules, cells=learner_cells, courses=states, joined_at=member.joined_at)
-        status = {"ready": _("ready"), "not_ready": _("not ready"), "no_rules": _("no rules")}[result.status]
-        writer.writerow(
-            [_safe(member.display_name), _safe(member.username), _safe(team.name),
-             timezone.localtime(member.joined_at).date().isoformat()]
-            + [_level(learner_cells[c.pk].level) if c.pk in learner_cells else "" for c in competencies]
-            + [sum(cell.evidence_count for cell in learner_cells.values()), status, "; ".join(result.reasons),
-               "" if result.days_to_ready is None else result.days_to_ready]
+        learner_levels = kept.levels.get(member.user_id, no_levels)
+        cells = kept.cells.get(member.user_id)  # their evidence, where it was read
+        if cells is None:
+            result = verdicts[member.user_id]
+        else:
+            result = verdict(rules, cells=cells, courses=progress.get(member.user_id, no_levels),
+                             joined_at=member.joined_at, wording=wording)
+        rows.append(
+            [_safe(member.display_name), _safe(member.username), team_name, _local_date(member.joined_at, zone)]
+            + [texts[kept_level[0]] if kept_level else "" for kept_level in map(learner_levels.get, competency_ids)]
+            + [sum(count for _level_, count in learner_levels.values()), statuses[result.status],
+               "; ".join(result.reasons), "" if result.days_to_ready is None else result.days_to_ready]
         )
+    writer.writerows(rows)
     return buffer.getvalue()
 
 
@@ -96,19 +141,31 @@ def progress_csv(*, team) -> str:
     courses = live_courses()
     members = _members(team)
     trainees = Membership.objects.filter(team=team, role=Role.TRAINEE).values("user_id")
-    progress = page_progress(trainees, {c.key: c for c in courses})
+    progress = team_course_states(trainees=trainees, learner_ids=[m.user_id for m in members], courses=courses)
     buffer, writer = _writer()
     writer.writerow([_("Trainee"), _("Username"), _("Course"), _("Lessons completed"), _("Lessons"), _("Percent"),
                      _("Completed on"), _("Minutes spent")])
-    lesson_ids = {c.key: c.lesson_ids for c in courses}
+    zone = timezone.get_current_timezone()
+    titles = [_safe(course.title) for course in courses]
+    # What a course nobody started says (most rows of a large team); the state is the same as ever.
+    untouched = [[title, state.done, state.total, state.percent, "", round(state.seconds / 60)]
+                 for title, state in zip(titles, (CourseState(info=course) for course in courses), strict=True)]
+    rows = []
     for member in members:
-        states = course_states(courses, progress.get(member.user_id, []), lesson_ids)
-        for course in courses:
-            state = states[course.key]
-            writer.writerow([
-                _safe(member.display_name), _safe(member.username), _safe(course.title),
-                state.done, state.total, state.percent,
-                timezone.localtime(state.completed_at).date().isoformat() if state.completed_at else "",
+        name, username = _safe(member.display_name), _safe(member.username)
+        states = progress.get(member.user_id)
+        if states is None:
+            rows.extend([name, username, *tail] for tail in untouched)
+            continue
+        for course, title, tail in zip(courses, titles, untouched, strict=True):
+            state = states.get(course.key)
+            if state is None:
+                rows.append([name, username, *tail])
+                continue
+            rows.append([
+                name, username, title, state.done, state.total, state.percent,
+                _local_date(state.completed_at, zone) if state.completed_at else "",
                 round(state.seconds / 60),
             ])
+    writer.writerows(rows)
     return buffer.getvalue()

@@ -3,8 +3,8 @@
 `assessments.selectors.learner_competency_levels` reads one learner; a dashboard page needs fifty
 in a fixed number of queries. The caller fetches the page's evidence in one query and these
 functions group it and apply the same `weighted_score` (recency-weighted mean, half-life
-60 days) and the same rounding (`CompetencyLevelView.level`), so a number on the dashboard is
-always the number on the trainee's profile and on the assessments results page.
+60 days) and the same rounding (`score_to_level`), so a number on the dashboard is always the
+number on the trainee's profile, on the assessments results page and in the exports.
 
 One property of that formula is used throughout: every weight decays by the same factor as time
 passes, so a level changes only when new evidence arrives. The level "as it stood on day D" is
@@ -15,19 +15,20 @@ time-to-readiness exact without re-reading anything.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import groupby
 from operator import itemgetter
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import CharField
 from django.db.models.functions import Cast
 
-from assessments.selectors import CompetencyLevelView, recency_weight, weighted_score
+from assessments.selectors import recency_weight, score_to_level, weighted_score
 
-# (learner_id, competency_id, score, weight, created_at, source)
-EvidenceRow = tuple[int, int, float, float, datetime, str]
+# (score, weight, created_at, learner_id, competency_id): the first three as weighted_score takes them
+EvidenceRow = tuple[float, float, datetime, int, int]
 
 
 def fetch_rows(queryset, fields: tuple[str, ...], datetime_fields: tuple[str, ...] = (),
@@ -39,8 +40,9 @@ def fetch_rows(queryset, fields: tuple[str, ...], datetime_fields: tuple[str, ..
     expression and each UUID text into a UUID object, per value; at 5,000 trainees (100,000
     evidence rows, as many progress rows) that was most of the time of an export. Read as text
     instead (a CAST in the same query), `datetime.fromisoformat` parses the stored ISO 8601 UTC
-    time directly and a UUID stays the hex text it is stored as. Other databases return
-    datetimes and UUIDs already; only the UUIDs are turned into hex.
+    time directly and a UUID stays the hex text it is stored as; the rows come straight from the
+    cursor, as SQLite gives integers, floats and text (no field here needs Django's converters).
+    Other databases return datetimes and UUIDs already; only the UUIDs are turned into hex.
     """
     if connection.vendor != "sqlite":
         positions = [fields.index(name) for name in uuid_fields]
@@ -51,10 +53,10 @@ def fetch_rows(queryset, fields: tuple[str, ...], datetime_fields: tuple[str, ..
     cast = set(datetime_fields) | set(uuid_fields)
     casts = {f"{name}_as_text": Cast(name, output_field=CharField()) for name in cast}
     names = [f"{name}_as_text" if name in cast else name for name in fields]
+    rows = _sqlite_rows(queryset.annotate(**casts).values_list(*names))
     positions = [fields.index(name) for name in datetime_fields]
-    rows = queryset.annotate(**casts).values_list(*names)
     if not positions:
-        return list(rows)
+        return rows
     parse = datetime.fromisoformat
     result = []
     for row in rows:
@@ -66,17 +68,42 @@ def fetch_rows(queryset, fields: tuple[str, ...], datetime_fields: tuple[str, ..
     return result
 
 
-EVIDENCE_FIELDS = ("learner_id", "competency_id", "score", "weight", "created_at", "source")
+def _sqlite_rows(queryset) -> list[tuple]:
+    """The queryset's rows as the cursor returns them (no per-row converters)."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+EVIDENCE_FIELDS = ("score", "weight", "created_at", "learner_id", "competency_id")
 
 
 def evidence_rows(queryset) -> list[EvidenceRow]:
-    """Evidence rows (learner, competency, score, weight, created_at, source) for group_cells."""
-    return fetch_rows(queryset, EVIDENCE_FIELDS, ("created_at",))
+    """Evidence rows as group_cells takes them: (score, weight, created_at, learner_id,
+    competency_id), sorted by learner, competency and time.
+
+    The order costs nothing: it is the order of the (learner, competency, created_at) index
+    the query reads anyway, and it spares sorting each cell in Python. The tuples are kept as
+    the database returns them (weighted_score reads the first three items of longer rows), as
+    building 100,000 new ones was a noticeable part of an export.
+    """
+    queryset = queryset.order_by("learner_id", "competency_id", "created_at", "id")
+    if connection.vendor != "sqlite":
+        return list(queryset.values_list(*EVIDENCE_FIELDS))
+    rows = _sqlite_rows(queryset.annotate(created_at_as_text=Cast("created_at", output_field=CharField()))
+                        .values_list("score", "weight", "created_at_as_text", "learner_id", "competency_id"))
+    parse = datetime.fromisoformat
+    return [(score, weight, parse(at + "+00:00"), learner_id, competency_id)
+            for score, weight, at, learner_id, competency_id in rows]
 
 
 def to_level(score: float | None) -> float | None:
     """A 0–1 score on the rubric's 1–5 scale, rounded as everywhere else (one decimal)."""
-    return CompetencyLevelView(competency=None, score=score).level
+    return score_to_level(score)
 
 
 @dataclass(slots=True)
@@ -84,7 +111,7 @@ class Cell:
     """One learner × competency: the level now, where it came from, and its change in a period."""
 
     competency_id: int
-    rows: list = field(default_factory=list)  # (score, weight, created_at), oldest first
+    rows: list = field(default_factory=list)  # evidence rows (score, weight, created_at, …), oldest first
     score: float | None = None
     level: float | None = None  # to_level(score), set with it
     level_then: float | None = None
@@ -104,27 +131,40 @@ class Cell:
         return round(self.level - self.level_then, 1)
 
 
+@dataclass(slots=True)
+class KeptLevel:
+    """A cell as LevelSummary keeps it: the level and how much evidence it stands on, without
+    the evidence (enough for a verdict's words; not for since when, which needs the history)."""
+
+    level: float | None
+    evidence_count: int
+
+
+_CELL_OF_ROW = itemgetter(3, 4)
+
+
 def group_cells(rows, *, now: datetime, since: datetime | None = None) -> dict[int, dict[int, Cell]]:
-    """learner id → competency id → Cell, from evidence rows in any order.
+    """learner id → competency id → Cell, from evidence rows in the order evidence_rows reads
+    them (by learner, competency and time).
 
     With `since`, each cell also carries the level as it stood at that moment (for "change in
     the period").
     """
-    cells: dict[int, dict[int, Cell]] = defaultdict(dict)
-    for learner_id, competency_id, score, weight, created_at, _source in rows:
-        cell = cells[learner_id].get(competency_id)
-        if cell is None:
-            cell = cells[learner_id][competency_id] = Cell(competency_id=competency_id)
-        cell.rows.append((score, weight, created_at))
-    for by_competency in cells.values():
-        for cell in by_competency.values():
-            if len(cell.rows) > 1:
-                cell.rows.sort(key=itemgetter(2))
-            cell.score = weighted_score(cell.rows, now)
-            cell.level = to_level(cell.score)
-            if since is not None:
-                before = [row for row in cell.rows if row[2] <= since]
-                cell.level_then = to_level(weighted_score(before, since)) if before else None
+    cells: dict[int, dict[int, Cell]] = {}
+    by_competency: dict[int, Cell] = {}
+    current = None
+    for (learner_id, competency_id), group in groupby(rows, key=_CELL_OF_ROW):
+        if learner_id != current:
+            current = learner_id
+            by_competency = cells.setdefault(learner_id, {})
+        if competency_id in by_competency:
+            raise ValueError("evidence rows must come sorted by learner, competency and time")
+        cell_rows = list(group)
+        score = weighted_score(cell_rows, now)
+        cell = by_competency[competency_id] = Cell(competency_id, cell_rows, score, score_to_level(score))
+        if since is not None:
+            before = [row for row in cell_rows if row[2] <= since]
+            cell.level_then = to_level(weighted_score(before, since)) if before else None
     return cells
 
 
@@ -134,12 +174,11 @@ def level_history(rows) -> list[tuple[datetime, float]]:
     The same computation as `assessments.selectors.learner_competency_history`, for rows
     already in memory.
     """
-    points, seen = [], []
-    for score, weight, created_at in rows:
-        seen.append((score, weight, created_at))
-        value = weighted_score(seen, created_at)
+    points = []
+    for index, row in enumerate(rows):
+        value = weighted_score(rows[: index + 1], row[2])
         if value is not None:
-            points.append((created_at, round(1 + 4 * value, 2)))
+            points.append((row[2], round(1 + 4 * value, 2)))
     return points
 
 
@@ -149,15 +188,14 @@ def level_steps(rows, final: float | None = None) -> tuple[list[datetime], list[
     `final`: the level now, when the caller has it (group_cells computed it): levels change
     only with new evidence, so it is the level after the last row and need not be recomputed.
     """
-    times, levels, seen = [], [], []
+    times, levels = [], []
     last = len(rows) - 1
-    for index, (score, weight, created_at) in enumerate(rows):
-        seen.append((score, weight, created_at))
-        times.append(created_at)
+    for index, row in enumerate(rows):
+        times.append(row[2])
         if index == last and final is not None:
             levels.append(final)
         else:
-            levels.append(to_level(weighted_score(seen, created_at)))
+            levels.append(to_level(weighted_score(rows[: index + 1], row[2])))
     return times, levels
 
 
@@ -169,6 +207,6 @@ def level_at(steps, moment: datetime) -> float | None:
 
 def evidence_shares(rows, now: datetime) -> list[float]:
     """How much each piece of evidence counts in today's level (shares sum to 1)."""
-    weights = [recency_weight(weight, at, now) for _score, weight, at in rows]
+    weights = [recency_weight(row[1], row[2], now) for row in rows]
     total = sum(weights)
     return [w / total if total > 0 else 0.0 for w in weights]

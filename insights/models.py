@@ -144,3 +144,53 @@ class XapiStatement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.object_pk} ({self.status})"
+
+
+class LevelSummary(models.Model):
+    """A learner's level in each competency as the pages compute it, kept for whole-team reads.
+
+    A team of 5,000 has 100,000 pieces of evidence; reading and weighing them all was most of
+    an export. The levels here are computed by the same code as every page (group_cells), and
+    trusted only while current: the database itself raises `evidence_version`, in the same
+    transaction, whenever any of the learner's evidence is added, changed or removed, whoever
+    writes it (triggers on assessments_evidence, migration 0002), and `computed_version` is the
+    version the levels were computed from. A read that finds them different recomputes that
+    learner and stores the result (insights.selectors.team_levels); `manage.py summaries_rebuild`
+    does so for everyone.
+    """
+
+    # No foreign-key constraint: the triggers write a row for any learner whose evidence
+    # changes, also while the learner is being deleted; a row left behind is never read.
+    learner = models.OneToOneField(settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.DO_NOTHING,
+                                   db_constraint=False, related_name="+")
+    evidence_version = models.BigIntegerField(default=0)
+    computed_version = models.BigIntegerField(default=-1)
+    # JSON: [competency id, level, evidence count, competency id, …] for each competency with evidence
+    levels = models.TextField(default="[]")
+
+    def __str__(self) -> str:
+        return f"{self.learner_id}: v{self.computed_version}/{self.evidence_version}"
+
+
+class ProgressSummary(models.Model):
+    """A learner's state in each live course as the pages compute it, kept for whole-team reads
+    on the same terms as LevelSummary: the database raises `progress_version` with any change to
+    the learner's lesson progress (triggers on courses_lessonprogress, migration 0003), and
+    `computed_version` is the version the states were computed from. Each course's state also
+    carries a fingerprint of the course's live lessons it was computed against, so publishing
+    or withdrawing a lesson makes it out of date as well (insights.selectors.team_course_states).
+    """
+
+    learner = models.OneToOneField(settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.DO_NOTHING,
+                                   db_constraint=False, related_name="+")  # no constraint: see LevelSummary
+    progress_version = models.BigIntegerField(default=0)
+    computed_version = models.BigIntegerField(default=-1)
+    # Raised only when a lesson is completed (or a completion removed): the teams' cache
+    # fingerprint, which time spent in a lesson must not change (migration 0003).
+    completions_version = models.BigIntegerField(default=0)
+    # JSON: [[course key (hex), lessons fingerprint, lessons completed, last completion (ISO) once all
+    # are, seconds spent], …] for every live course when computed
+    courses = models.TextField(default="[]")
+
+    def __str__(self) -> str:
+        return f"{self.learner_id}: v{self.computed_version}/{self.progress_version}"

@@ -10,14 +10,21 @@ evidence, progress and roleplays; levels are aggregated in Python with the formu
 from __future__ import annotations
 
 import datetime
+import gc
+import hashlib
+import json
 import statistics
 import uuid
 from bisect import bisect_left
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import accumulate
+from operator import itemgetter
 
-from django.db.models import Count, Max, Q
+from django.db import connection, transaction
+from django.db.models import CharField, Count, Max, Q, Subquery, Sum, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -30,7 +37,14 @@ from roleplay.models import RoleplaySession, SessionEvent, TraitScore
 
 from .environment import ELEMENTS
 from .levels import Cell, evidence_rows, evidence_shares, fetch_rows, group_cells, level_history, level_steps
-from .models import EnvironmentLevel, EnvironmentResponse, EnvironmentSurvey, ReadinessRule
+from .models import (
+    EnvironmentLevel,
+    EnvironmentResponse,
+    EnvironmentSurvey,
+    LevelSummary,
+    ProgressSummary,
+    ReadinessRule,
+)
 from .readiness import CourseInfo, CourseState, Rule, Verdict, course_states, verdict
 
 MANAGER_ROLES = (Role.MANAGER,)
@@ -205,10 +219,13 @@ def trainee_page(*, team, page: int, per_page: int = PER_PAGE) -> list[Membershi
     )
 
 
-def page_evidence(learner_ids) -> list:
-    """Every piece of evidence of the learners (a list of ids or a subquery), in one query."""
-    # No ORDER BY (the model's default would sort every row): group_cells sorts each cell.
-    return evidence_rows(Evidence.objects.filter(learner_id__in=learner_ids).order_by())
+def page_evidence(learner_ids, competency_ids=None) -> list:
+    """Every piece of evidence of the learners (a list of ids or a subquery), or only of some
+    competencies, in one query, in the order group_cells takes it."""
+    evidence = Evidence.objects.filter(learner_id__in=learner_ids)
+    if competency_ids is not None:
+        evidence = evidence.filter(competency_id__in=competency_ids)
+    return evidence_rows(evidence)
 
 
 def page_progress(learner_ids, course_keys) -> dict[int, list]:
@@ -222,6 +239,56 @@ def page_progress(learner_ids, course_keys) -> dict[int, list]:
         for learner_id, lesson_key, completed_at, seconds in rows:
             progress[learner_id].append((lesson_key, completed_at, seconds))
     return progress
+
+
+def progress_totals(learner_ids, courses: list[CourseInfo]) -> dict[int, dict[uuid.UUID, CourseState]]:
+    """learner id → course key → CourseState, summed in the database: lessons completed, when
+    the last of them was, seconds spent.
+
+    The states course_states makes of page_progress's rows, for a whole team: one row per
+    learner and course instead of one per lesson (one query). A state here does not list its
+    lessons. A learner without progress in a course has no state there.
+
+    The sums are per course named in the progress row; a lesson counts for the course it is a
+    live lesson of now, so a learner with progress recorded under another course (a lesson
+    moved since) is read lesson by lesson instead (one more query, only then).
+    """
+    states: dict[int, dict[uuid.UUID, CourseState]] = defaultdict(dict)
+    if not courses:
+        return states
+    by_key = {course.key: course for course in courses}
+    in_its_course = Q()
+    for course in courses:
+        in_its_course |= Q(course_key=course.key, lesson_key__in=course.lesson_keys)
+    queryset = (
+        LessonProgress.objects.filter(learner_id__in=learner_ids, course_key__in=list(by_key),
+                                      lesson_key__in=[key for course in courses for key in course.lesson_keys])
+        .order_by().values("learner_id", "course_key")
+        .annotate(done=Count("completed_at"), last=Max("completed_at"), seconds=Sum("seconds_spent"),
+                  moved=Count("id", filter=~in_its_course))
+    )
+    rows = fetch_rows(queryset, ("learner_id", "course_key", "done", "last", "seconds", "moved"), ("last",),
+                      ("course_key",))
+    by_hex = {_hex(course.key): course for course in courses}
+    moved = set()
+    for learner_id, course_hex, done, last, seconds, moved_lessons in rows:
+        if moved_lessons:
+            moved.add(learner_id)
+            continue
+        course = by_hex[course_hex]
+        complete = done == len(course.lesson_keys) and done > 0
+        states[learner_id][course.key] = CourseState(info=course, done=done, completed_at=last if complete else None,
+                                                     seconds=seconds or 0)
+    if moved:
+        progress = page_progress(list(moved), by_key)
+        lesson_ids = {course.key: course.lesson_ids for course in courses}
+        for learner_id in moved:
+            states[learner_id] = course_states(courses, progress.get(learner_id, []), lesson_ids)
+    return states
+
+
+def _hex(key) -> str:
+    return key.hex if isinstance(key, uuid.UUID) else str(key)
 
 
 def page_roleplays(learner_ids, since) -> dict[int, dict]:
@@ -284,42 +351,247 @@ def team_heatmap(*, team, trainee_count: int, page: int = 1, course_key=None, pe
     )
 
 
+# --- a whole team's levels, kept ------------------------------------------------------------------
+BY_NAME = 500  # beyond this many learners to read, the whole team's evidence is read instead
+
+
+@dataclass
+class TeamLevels:
+    levels: dict[int, dict[int, tuple[float, int]]]  # learner → competency → (level, evidence count)
+    cells: dict[int, dict[int, Cell]]  # learner → competency → Cell, for those read from their evidence
+
+
+def _read_kept(model, version_field: str, payload_field: str, trainees):
+    """A summary table's rows for the trainees: (learner id → version, [(learner id, parsed
+    payload)] for the learners whose kept payload is current)."""
+    versions: dict[int, int] = {}
+    current, texts = [], []
+    for learner_id, version, computed_version, text in fetch_rows(
+        model.objects.filter(learner_id__in=trainees), ("learner_id", version_field, "computed_version", payload_field),
+    ):
+        versions[learner_id] = version
+        if version == computed_version:
+            current.append(learner_id)
+            texts.append(text)
+    return versions, list(zip(current, _parse_all(texts), strict=True))
+
+
+def team_levels(*, trainees, learner_ids: list[int], now, history_for=None, history_competencies=None) -> TeamLevels:
+    """Every learner's level and evidence count in each competency: from the level summary where
+    it is current, from the evidence (group_cells, as on every page) where it is not, and then
+    kept (see LevelSummary). `trainees`: the same learners as a subquery.
+
+    `history_for(learner id, levels)`: whether the caller needs a learner's evidence itself (a
+    verdict's since-when is read from the history), in `history_competencies` only if given;
+    those learners are read in the same query as the ones recomputed, and are in `cells` with
+    them.
+
+    Three queries at most whatever the size: the summaries, the evidence of the learners named
+    above (by name when few, else the whole team's), and the new summaries. The versions are
+    read before the evidence, so levels are never kept under a version newer than the evidence
+    they come from; a learner with evidence dated after `now` (whose level may still change
+    with time) is computed but not kept.
+    """
+    levels: dict[int, dict[int, tuple[float, int]]] = {}
+    versions, kept = _read_kept(LevelSummary, "evidence_version", "levels", trainees)
+    for learner_id, flat in kept:
+        levels[learner_id] = dict(zip(flat[0::3], zip(flat[1::3], flat[2::3], strict=True), strict=True))
+    stale = [learner_id for learner_id in learner_ids if learner_id not in levels]
+    history = [learner_id for learner_id, kept in levels.items() if history_for and history_for(learner_id, kept)]
+    if not stale and not history:
+        return TeamLevels(levels=levels, cells={})
+    evidence = Q()
+    if stale:
+        evidence |= Q(learner_id__in=stale if len(stale) <= BY_NAME else trainees)
+    if history:
+        evidence |= Q(learner_id__in=history if len(history) <= BY_NAME else trainees,
+                      **({} if history_competencies is None else {"competency_id__in": history_competencies}))
+    cells = group_cells(evidence_rows(Evidence.objects.filter(evidence)), now=now)
+    read = {learner_id: cells.get(learner_id, {}) for learner_id in stale + history}
+    for learner_id in stale:
+        levels[learner_id] = {competency_id: (cell.level, len(cell.rows))
+                              for competency_id, cell in read[learner_id].items()}
+    for learner_id in history:  # what was read is what is shown
+        read_again = history_competencies if history_competencies is not None else {*levels[learner_id],
+                                                                                    *read[learner_id]}
+        for competency_id in read_again:
+            cell = read[learner_id].get(competency_id)
+            if cell is None:
+                levels[learner_id].pop(competency_id, None)
+            else:
+                levels[learner_id][competency_id] = (cell.level, len(cell.rows))
+    kept = []
+    for learner_id in stale:
+        if any(cell.last_at > now for cell in read[learner_id].values()):
+            continue
+        flat = [value for competency_id, (level, count) in levels[learner_id].items()
+                for value in (competency_id, level, count)]
+        kept.append((learner_id, versions.get(learner_id, 0), versions.get(learner_id, 0),
+                     json.dumps(flat, separators=(",", ":"))))
+    if kept:
+        # One statement for any number of rows, which never touches evidence_version: only the
+        # triggers raise it.
+        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {LevelSummary._meta.db_table} (learner_id, evidence_version, computed_version, levels) "
+                "VALUES (%s, %s, %s, %s) ON CONFLICT (learner_id) DO UPDATE "
+                "SET computed_version = excluded.computed_version, levels = excluded.levels",
+                kept,
+            )
+    return TeamLevels(levels=levels, cells=read)
+
+
+def _parse_all(texts: list[str]) -> list:
+    """Many JSON texts parsed in one call (one JSON array), not one call each."""
+    return json.loads("[" + ",".join(texts) + "]") if texts else []
+
+
+def lessons_fingerprint(course: CourseInfo) -> str:
+    """What a kept course state was computed against: the course's live lessons, in order."""
+    return hashlib.blake2b(",".join(course.lesson_ids).encode(), digest_size=8).hexdigest()
+
+
+def team_course_states(*, trainees, learner_ids: list[int], courses: list[CourseInfo],
+                       wanted=None) -> dict[int, dict[uuid.UUID, CourseState]]:
+    """learner id → course key → CourseState, as progress_totals sums them: from the progress
+    summary where it is current, from progress_totals where it is not, and then kept (see
+    ProgressSummary). `courses`: every live course (all are kept); `wanted`: the keys of those
+    to return, all by default. `trainees`: the learners as a subquery.
+
+    Three queries at most whatever the size, on the terms of team_levels. A learner without
+    progress in a course has no state there.
+    """
+    prints = {_hex(course.key): lessons_fingerprint(course) for course in courses}
+    by_hex = {_hex(course.key): course for course in courses}
+    returned = list(by_hex) if wanted is None else [_hex(key) for key in wanted]
+    states: dict[int, dict[uuid.UUID, CourseState]] = {}
+    parse = datetime.datetime.fromisoformat
+    versions, current = _read_kept(ProgressSummary, "progress_version", "courses", trainees)
+    for learner_id, kept in current:
+        entries = {entry[0]: entry for entry in kept}
+        if any(key not in entries or entries[key][1] != prints[key] for key in returned):
+            continue  # a course published, withdrawn or with other lessons since
+        learner_states = states[learner_id] = {}
+        for key in returned:
+            _key, _print, done, last, seconds = entries[key]
+            if done or seconds:
+                course = by_hex[key]
+                learner_states[course.key] = CourseState(info=course, done=done, seconds=seconds,
+                                                         completed_at=parse(last) if last else None)
+    stale = [learner_id for learner_id in learner_ids if learner_id not in states]
+    if not stale:
+        return states
+    totals = progress_totals(stale if len(stale) <= BY_NAME else trainees, courses)
+    kept = []
+    for learner_id in stale:
+        learner_totals = totals.get(learner_id, {})
+        entries = []
+        for course in courses:
+            state = learner_totals.get(course.key)
+            done, seconds = (state.done, state.seconds) if state else (0, 0)
+            last = state.completed_at.isoformat() if state and state.completed_at else None
+            entries.append([_hex(course.key), prints[_hex(course.key)], done, last, seconds])
+        states[learner_id] = {course.key: learner_totals[course.key] for course in courses
+                              if course.key in learner_totals and _hex(course.key) in returned}
+        version = versions.get(learner_id, 0)
+        kept.append((learner_id, version, version, json.dumps(entries, separators=(",", ":"))))
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {ProgressSummary._meta.db_table} "
+            "(learner_id, progress_version, computed_version, courses, completions_version) "
+            "VALUES (%s, %s, %s, %s, 0) ON CONFLICT (learner_id) DO UPDATE "
+            "SET computed_version = excluded.computed_version, courses = excluded.courses",
+            kept,
+        )
+    return states
+
+
+def summaries_rebuild(*, chunk: int = 1000) -> int:
+    """Recompute and keep the levels and course states of every learner with evidence,
+    progress or a summary, a chunk of learners at a time; the number of learners."""
+    now = timezone.now()
+    LevelSummary.objects.update(computed_version=-1)
+    ProgressSummary.objects.update(computed_version=-1)
+    learners = sorted(set(Evidence.objects.order_by().values_list("learner_id", flat=True).distinct())
+                      | set(LessonProgress.objects.order_by().values_list("learner_id", flat=True).distinct())
+                      | set(LevelSummary.objects.values_list("learner_id", flat=True))
+                      | set(ProgressSummary.objects.values_list("learner_id", flat=True)))
+    courses = live_courses()
+    for start in range(0, len(learners), chunk):
+        ids = learners[start:start + chunk]
+        team_levels(trainees=ids, learner_ids=ids, now=now)
+        team_course_states(trainees=ids, learner_ids=ids, courses=courses)
+    return len(learners)
+
+
 # --- the whole team, cached -----------------------------------------------------------------------
 TEAM_CACHE_SECONDS = 600
 
 
-def team_stamp(*, team) -> str:
-    """A fingerprint of everything a whole-team read depends on (three queries).
+def team_stamp(*, team, evidence: bool = True) -> str:
+    """A fingerprint of everything a whole-team read depends on (one query; without
+    `evidence` for a read that does not use it).
 
-    Any new or re-recorded evidence, completed lesson, trainee joining or leaving, or rule
+    Any new, changed or removed evidence, completed lesson, trainee joining or leaving, or rule
     change gives a new fingerprint, so a cached trend or export is never stale for those; a
-    renamed person or course shows within TEAM_CACHE_SECONDS.
+    renamed person or course, or time spent in a lesson, shows within TEAM_CACHE_SECONDS.
     """
     trainees = Membership.objects.filter(team=team, role=Role.TRAINEE)
     ids = trainees.values("user_id")
-    evidence = Evidence.objects.filter(learner_id__in=ids).order_by().aggregate(
-        n=Count("id"), last=Max("id"), at=Max("created_at"))
-    progress = LessonProgress.objects.filter(learner_id__in=ids, completed_at__isnull=False).order_by().aggregate(
-        n=Count("id"), at=Max("completed_at"))
-    rules = Team.objects.filter(pk=team.pk).aggregate(
-        members=Count("memberships", filter=Q(memberships__role=Role.TRAINEE)),
-        last=Max("memberships__id"), rules=Count("readiness_rules", distinct=True),
-        changed=Max("readiness_rules__updated_at"))
-    return "|".join(str(v) for part in (evidence, progress, rules) for v in part.values())
+    rules = ReadinessRule.objects.filter(team=team)
+    # The database raises a learner's versions with every change to their evidence and every
+    # completed lesson (LevelSummary, ProgressSummary), so their sums change with any of them:
+    # a row per learner is read, not every piece of evidence or progress.
+    parts = {
+        "members": _scalar(trainees, Count("id")),
+        "last_member": _scalar(Membership.objects.filter(team=team), Max("id")),
+        "rules": _scalar(rules, Concat(Cast(Count("id"), CharField()), Value("|"),
+                                       Cast(Max("updated_at"), CharField()), output_field=CharField())),
+        "completions": _scalar(ProgressSummary.objects.filter(learner_id__in=ids), Sum("completions_version")),
+    }
+    if evidence:
+        parts["evidence"] = _scalar(LevelSummary.objects.filter(learner_id__in=ids), Sum("evidence_version"))
+    values = Team.objects.filter(pk=team.pk).values(**parts).get()
+    return "|".join(str(value) for value in values.values())
 
 
-def cached_team_read(*, team, name: str, compute, **key):
-    """`compute()` cached under the team's fingerprint (see team_stamp) and the language."""
-    import hashlib
+def _scalar(queryset, aggregate) -> Subquery:
+    """One aggregate over a whole queryset, as a subquery of one value."""
+    return Subquery(queryset.order_by().annotate(everything=Value(1)).values("everything")
+                    .annotate(value=aggregate).values("value"))
 
+
+@contextmanager
+def collector_paused():
+    """Python's cycle collector off for a whole-team read, back on after.
+
+    Reading a team of 5,000 builds a few hundred thousand rows, cells and states that all live
+    until the read ends and are in no reference cycle; the collector walked them again and again
+    as they piled up, a third of the time of an export. Only turned back on if it was on, so
+    overlapping reads in other threads leave it as they found it.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def cached_team_read(*, team, name: str, compute, evidence: bool = True, **key):
+    """`compute()` cached under the team's fingerprint (see team_stamp) and the language;
+    `evidence=False` for a read that does not depend on evidence (course progress)."""
     from django.core.cache import cache
 
-    parts = [name, str(team.pk), team.created_at.isoformat(), current_language(), team_stamp(team=team)]
+    parts = [name, str(team.pk), team.created_at.isoformat(), current_language(),
+             team_stamp(team=team, evidence=evidence)]
     parts += [f"{k}={v}" for k, v in sorted(key.items())]
     cache_key = "insights:" + hashlib.sha256("/".join(parts).encode()).hexdigest()
     value = cache.get(cache_key)
     if value is None:
-        value = compute()
+        with collector_paused():
+            value = compute()
         cache.set(cache_key, value, TEAM_CACHE_SECONDS)
     return value
 
@@ -505,9 +777,9 @@ def competency_stories(*, learner, competencies: list[Competency], minimums: dic
     by_competency = defaultdict(list)
     for ev in evidence:
         by_competency[ev.competency_id].append(ev)
-    cells = group_cells(
-        [(learner.pk, ev.competency_id, ev.score, ev.weight, ev.created_at, ev.source) for ev in evidence], now=now
-    ).get(learner.pk, {})
+    rows = sorted(((ev.score, ev.weight, ev.created_at, learner.pk, ev.competency_id) for ev in evidence),
+                  key=itemgetter(4))  # by competency, in time order within each (a stable sort)
+    cells = group_cells(rows, now=now).get(learner.pk, {})
     stories = []
     for competency in competencies:
         items = by_competency.get(competency.pk, [])

@@ -243,7 +243,8 @@ def export_matrix(request, team_id: int):
 @require_safe
 def export_progress(request, team_id: int):
     team = _managed_team(request, team_id)
-    content = selectors.cached_team_read(team=team, name="progress.csv", compute=lambda: exports.progress_csv(team=team))
+    content = selectors.cached_team_read(team=team, name="progress.csv", evidence=False,
+                                         compute=lambda: exports.progress_csv(team=team))
     return _download(content, f"{team.slug}-progress-{_stamp()}.csv", "text/csv; charset=utf-8")
 
 
