@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from academy.models import Membership, Role
 
-from .levels import KeptLevel, fetch_rows
-from .readiness import CourseState, Verdict, Wording, verdict
+from .levels import fetch_rows
+from .readiness import CourseState, Judge, verdict
 from .selectors import all_competencies, live_courses, team_course_states, team_levels, team_rules
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -78,7 +78,7 @@ def matrix_csv(*, team, now=None) -> str:
 
     The levels, course states and verdicts are the dashboard's: levels kept in LevelSummary
     (computed by group_cells), course states in ProgressSummary (computed by progress_totals),
-    verdicts by verdict; a trainee who meets every rule is judged on their evidence itself,
+    verdicts by the same Judge; a trainee who meets every rule is judged on their evidence itself,
     whose history says since when. What is said the same way for many trainees — a verdict's
     sentences, a level's digits — is built once.
     """
@@ -94,15 +94,16 @@ def matrix_csv(*, team, now=None) -> str:
                                   wanted=rule_courses) if rule_courses else {}
     no_levels: dict = {}
     ruled = [rule.competency.id for rule in rules if rule.kind == "level"]
-    wording = Wording()
-    verdicts: dict[int, Verdict] = {}
+    judge = Judge(rules)
+    unmet: dict[int, list[str]] = {}  # learner → unmet rules in words, judged on the kept levels
 
     def needs_history(learner_id, levels) -> bool:
         """Ready on the kept levels: since when is read from the history of their evidence."""
-        result = verdicts[learner_id] = verdict(
-            rules, cells={pk: KeptLevel(*levels[pk]) for pk in ruled if pk in levels},
-            courses=progress.get(learner_id, no_levels), wording=wording, since=False)
-        return result.ready
+        if not rules:
+            return False
+        reasons = unmet[learner_id] = judge.reasons({pk: levels[pk][0] for pk in ruled if pk in levels},
+                                                    progress.get(learner_id, no_levels))
+        return not reasons
 
     kept = team_levels(trainees=trainees, learner_ids=ids, now=now, history_for=needs_history,
                        history_competencies=ruled)
@@ -122,15 +123,17 @@ def matrix_csv(*, team, now=None) -> str:
         learner_levels = kept.levels.get(member.user_id, no_levels)
         cells = kept.cells.get(member.user_id)  # their evidence, where it was read
         if cells is None:
-            result = verdicts[member.user_id]
+            reasons = unmet.get(member.user_id, [])  # judged in needs_history; ready ones have cells
+            status, days = ("not_ready" if reasons else "no_rules"), ""
         else:
             result = verdict(rules, cells=cells, courses=progress.get(member.user_id, no_levels),
-                             joined_at=member.joined_at, wording=wording)
+                             joined_at=member.joined_at, judge=judge, explain=False)
+            reasons, status = result.reasons, result.status
+            days = "" if result.days_to_ready is None else result.days_to_ready
         rows.append(
             [_safe(member.display_name), _safe(member.username), team_name, _local_date(member.joined_at, zone)]
             + [texts[kept_level[0]] if kept_level else "" for kept_level in map(learner_levels.get, competency_ids)]
-            + [sum(count for _level_, count in learner_levels.values()), statuses[result.status],
-               "; ".join(result.reasons), "" if result.days_to_ready is None else result.days_to_ready]
+            + [sum(count for _level_, count in learner_levels.values()), statuses[status], "; ".join(reasons), days]
         )
     writer.writerows(rows)
     return buffer.getvalue()

@@ -131,15 +131,6 @@ class Cell:
         return round(self.level - self.level_then, 1)
 
 
-@dataclass(slots=True)
-class KeptLevel:
-    """A cell as LevelSummary keeps it: the level and how much evidence it stands on, without
-    the evidence (enough for a verdict's words; not for since when, which needs the history)."""
-
-    level: float | None
-    evidence_count: int
-
-
 _CELL_OF_ROW = itemgetter(3, 4)
 
 

@@ -45,7 +45,7 @@ from .models import (
     ProgressSummary,
     ReadinessRule,
 )
-from .readiness import CourseInfo, CourseState, Rule, Verdict, course_states, verdict
+from .readiness import CourseInfo, CourseState, Judge, Rule, Verdict, course_states, verdict
 
 MANAGER_ROLES = (Role.MANAGER,)
 PER_PAGE = 50
@@ -333,6 +333,7 @@ def team_heatmap(*, team, trainee_count: int, page: int = 1, course_key=None, pe
         wanted = {c.key: c for c in shown} | {r.course.key: r.course for r in rules if r.kind == "course"}
         progress = page_progress(ids, wanted)
         roleplays = page_roleplays(ids, since)
+        judge = Judge(rules)
         for member in members:
             learner_cells = cells.get(member.user_id, {})
             states = course_states(list(wanted.values()), progress.get(member.user_id, []))
@@ -341,7 +342,7 @@ def team_heatmap(*, team, trainee_count: int, page: int = 1, course_key=None, pe
                 cells=[HeatCell(competency=c, cell=learner_cells.get(c.pk), minimum=minimums.get(c.pk))
                        for c in competencies],
                 courses=[states[c.key] for c in shown],
-                verdict=verdict(rules, cells=learner_cells, courses=states, joined_at=member.joined_at),
+                verdict=verdict(rules, cells=learner_cells, courses=states, joined_at=member.joined_at, judge=judge),
                 roleplays=roleplays.get(member.user_id, {}),
             ))
     return Heatmap(
@@ -680,9 +681,11 @@ def team_trends(*, team, period: str = DEFAULT_PERIOD, now=None) -> Trends:
     days = []
     rule_courses = list(course_rules.values())
     lesson_ids = {c.key: c.lesson_ids for c in rule_courses}
+    judge = Judge(rules)
     for user_id, joined_at in members:
         states = course_states(rule_courses, progress.get(user_id, []), lesson_ids)
-        result = verdict(rules, cells=cells.get(user_id, {}), courses=states, joined_at=joined_at, explain=False)
+        result = verdict(rules, cells=cells.get(user_id, {}), courses=states, joined_at=joined_at, explain=False,
+                         judge=judge)
         if result.ready:
             ready += 1
             if result.days_to_ready is not None:

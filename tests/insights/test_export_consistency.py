@@ -14,7 +14,7 @@ from assessments.selectors import learner_competency_levels, recency_weight, wei
 from courses.models import LessonProgress
 from insights import exports, readiness
 from insights.levels import group_cells
-from insights.readiness import Wording, course_states, unmet_reason, verdict
+from insights.readiness import Judge, Wording, course_states, verdict
 from insights.selectors import (
     collector_paused,
     live_courses,
@@ -143,14 +143,16 @@ def test_shared_wording_says_what_a_fresh_one_says(ruled_team, team_a, language)
     with translation.override(language):
         heatmap = team_heatmap(team=team_a, trainee_count=3, now=now)
         shared = Wording()
+        judge = Judge(heatmap.rules, shared)
         for trainee_row in heatmap.rows:
             cells = {hc.competency.pk: hc.cell for hc in trainee_row.cells if hc.cell}
+            levels = {pk: cell.level for pk, cell in cells.items()}
             states = {state.info.key: state for state in trainee_row.courses}
-            for rule in heatmap.rules:
-                alone = unmet_reason(rule, cells=cells, courses=states)
-                assert unmet_reason(rule, cells=cells, courses=states, wording=shared) == alone
+            for index, rule in enumerate(heatmap.rules):
+                alone = Judge([rule]).outcomes(levels, states)[0]  # a fresh Judge and Wording
+                assert judge.outcomes(levels, states)[index] == alone
                 assert shared.label(rule) == rule.label
-            assert verdict(heatmap.rules, cells=cells, courses=states, wording=shared).reasons == \
+            assert verdict(heatmap.rules, cells=cells, courses=states, judge=judge).reasons == \
                 trainee_row.verdict.reasons
     if language == "pl":
         assert any("2,5 wymagane" in reason or "3,0 wymagane" in reason
