@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from academy.models import Membership, Role
 
 from .levels import fetch_rows
-from .readiness import CourseState, Judge, verdict
+from .readiness import CourseState, Judge, kept_verdict
 from .selectors import all_competencies, live_courses, team_course_states, team_levels, team_rules
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -76,11 +76,10 @@ def _writer():
 def matrix_csv(*, team, now=None) -> str:
     """One row per trainee: each competency's level, evidence count, verdict and its reasons.
 
-    The levels, course states and verdicts are the dashboard's: levels kept in LevelSummary
-    (computed by group_cells), course states in ProgressSummary (computed by progress_totals),
-    verdicts by the same Judge; a trainee who meets every rule is judged on their evidence itself,
-    whose history says since when. What is said the same way for many trainees — a verdict's
-    sentences, a level's digits — is built once.
+    The levels, course states and verdicts are the dashboard's: levels and their history kept in
+    LevelSummary (computed by group_cells), course states in ProgressSummary (computed by
+    progress_totals), verdicts by the same rules (readiness.kept_verdict). What is said
+    the same way for many trainees — a verdict's sentences, a level's digits — is built once.
     """
     now = now or timezone.now()
     competencies = all_competencies()
@@ -93,20 +92,8 @@ def matrix_csv(*, team, now=None) -> str:
     progress = team_course_states(trainees=trainees, learner_ids=ids, courses=list(courses.values()),
                                   wanted=rule_courses) if rule_courses else {}
     no_levels: dict = {}
-    ruled = [rule.competency.id for rule in rules if rule.kind == "level"]
     judge = Judge(rules)
-    unmet: dict[int, list[str]] = {}  # learner → unmet rules in words, judged on the kept levels
-
-    def needs_history(learner_id, levels) -> bool:
-        """Ready on the kept levels: since when is read from the history of their evidence."""
-        if not rules:
-            return False
-        reasons = unmet[learner_id] = judge.reasons({pk: levels[pk][0] for pk in ruled if pk in levels},
-                                                    progress.get(learner_id, no_levels))
-        return not reasons
-
-    kept = team_levels(trainees=trainees, learner_ids=ids, now=now, history_for=needs_history,
-                       history_competencies=ruled)
+    kept = team_levels(trainees=trainees, learner_ids=ids, now=now, steps=bool(rules))
     buffer, writer = _writer()
     writer.writerow(
         [_("Trainee"), _("Username"), _("Team"), _("Joined")]
@@ -121,19 +108,13 @@ def matrix_csv(*, team, now=None) -> str:
     rows = []
     for member in members:
         learner_levels = kept.levels.get(member.user_id, no_levels)
-        cells = kept.cells.get(member.user_id)  # their evidence, where it was read
-        if cells is None:
-            reasons = unmet.get(member.user_id, [])  # judged in needs_history; ready ones have cells
-            status, days = ("not_ready" if reasons else "no_rules"), ""
-        else:
-            result = verdict(rules, cells=cells, courses=progress.get(member.user_id, no_levels),
-                             joined_at=member.joined_at, judge=judge, explain=False)
-            reasons, status = result.reasons, result.status
-            days = "" if result.days_to_ready is None else result.days_to_ready
+        result = kept_verdict(judge, levels=learner_levels, courses=progress.get(member.user_id, no_levels),
+                              history=kept.steps.get(member.user_id), joined_at=member.joined_at)
         rows.append(
             [_safe(member.display_name), _safe(member.username), team_name, _local_date(member.joined_at, zone)]
             + [texts[kept_level[0]] if kept_level else "" for kept_level in map(learner_levels.get, competency_ids)]
-            + [sum(count for _level_, count in learner_levels.values()), statuses[status], "; ".join(reasons), days]
+            + [sum(count for _level_, count in learner_levels.values()), statuses[result.status],
+               "; ".join(result.reasons), "" if result.days_to_ready is None else result.days_to_ready]
         )
     writer.writerows(rows)
     return buffer.getvalue()

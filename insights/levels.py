@@ -14,9 +14,11 @@ time-to-readiness exact without re-reading anything.
 
 from __future__ import annotations
 
+import sys
+from array import array
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from itertools import groupby
 from operator import itemgetter
 
@@ -188,6 +190,68 @@ def level_steps(rows, final: float | None = None) -> tuple[list[datetime], list[
         else:
             levels.append(to_level(weighted_score(rows[: index + 1], row[2])))
     return times, levels
+
+
+def cell_steps(rows, final: float | None = None) -> list[tuple[datetime, float]]:
+    """(moment, level from then on) for each piece of evidence after which the cell has a level."""
+    return [(at, level) for at, level in zip(*level_steps(rows, final), strict=True) if level is not None]
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+
+
+def flat_steps(cells: dict[int, Cell]) -> array:
+    """A learner's level history as LevelSummary keeps it: 64-bit integers [competency id, n,
+    moment, level × 10, … (n pairs), competency id, …], each moment in microseconds since 1970,
+    each level the one shown from that moment on (cell_steps), which has one decimal.
+
+    Integers, stored as their bytes: exact, and read back for a team of 5,000 (100,000 steps) in
+    about 10 ms, where the same as JSON took 50 ms to parse.
+    """
+    flat = array("q")
+    for competency_id, cell in cells.items():
+        history = cell_steps(cell.rows, cell.level)
+        flat.append(competency_id)
+        flat.append(len(history))
+        for at, level in history:
+            flat.append((at - EPOCH) // MICROSECOND)
+            flat.append(round(level * 10))
+    return flat
+
+
+def encode_steps(flat: array) -> bytes:
+    if sys.byteorder != "little":
+        flat = array("q", flat)
+        flat.byteswap()
+    return flat.tobytes()
+
+
+def decode_steps(values: list) -> list[list[int]]:
+    """Kept histories (bytes, or memoryviews from PostgreSQL) as lists of integers (a list, as
+    walking an array makes a new integer object for every item read)."""
+    histories = []
+    for value in values:
+        flat = array("q")
+        flat.frombytes(value)
+        if sys.byteorder != "little":
+            flat.byteswap()
+        histories.append(flat.tolist())
+    return histories
+
+
+def steps_of(flat, competency_ids) -> dict[int, list[tuple[datetime, float]]]:
+    """competency id → [(moment, level)] from a kept history, for the competencies named."""
+    wanted = set(competency_ids)
+    steps, index = {}, 0
+    while index < len(flat):
+        competency_id, count = flat[index], flat[index + 1]
+        index += 2
+        if competency_id in wanted:
+            steps[competency_id] = [(EPOCH + flat[k] * MICROSECOND, flat[k + 1] / 10)
+                                    for k in range(index, index + 2 * count, 2)]
+        index += 2 * count
+    return steps
 
 
 def level_at(steps, moment: datetime) -> float | None:

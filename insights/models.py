@@ -167,6 +167,9 @@ class LevelSummary(models.Model):
     computed_version = models.BigIntegerField(default=-1)
     # JSON: [competency id, level, evidence count, competency id, …] for each competency with evidence
     levels = models.TextField(default="[]")
+    # The level history of each competency with evidence, for trends and since-when, as 64-bit
+    # integers (insights.levels.flat_steps). A database default: the triggers insert rows without it.
+    steps = models.BinaryField(db_default=b"")
 
     def __str__(self) -> str:
         return f"{self.learner_id}: v{self.computed_version}/{self.evidence_version}"

@@ -24,9 +24,7 @@ from django.utils import timezone
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
-from assessments.selectors import weighted_score
-
-from .levels import Cell, to_level
+from .levels import Cell, cell_steps, steps_of
 
 
 @dataclass
@@ -187,6 +185,7 @@ class Judge:
     def __init__(self, rules: list[Rule], wording: Wording | None = None):
         self.rules = rules
         self.wording = wording or Wording()
+        self.level_ids = [rule.competency.id for rule in rules if rule.kind == "level"]
         self._checks = [
             (True, rule.course.key, len(rule.course.lesson_keys), rule, {}) if rule.kind == "course"
             else (False, rule.competency.id, rule.minimum, rule, {})
@@ -227,6 +226,23 @@ class Judge:
         return [text for text in self.outcomes(levels, courses) if text is not None]
 
 
+def kept_verdict(judge: Judge, *, levels: dict, courses: dict, history: list[int] | None,
+                 joined_at: datetime | None) -> Verdict:
+    """`verdict` for a learner read from the kept summaries (insights.selectors.team_levels):
+    `levels` competency id → (level, evidence count), `history` the kept level history
+    (insights.levels.flat_steps), read only when every rule is met. No met rules' labels."""
+    if not judge.rules:
+        return Verdict(status="no_rules")
+    reasons = judge.reasons({pk: levels[pk][0] for pk in judge.level_ids if pk in levels}, courses)
+    if reasons:
+        return Verdict(status="not_ready", reasons=reasons)
+    result = Verdict(status="ready")
+    result.ready_at = first_ready_at(judge.rules, steps=steps_of(history or [], judge.level_ids), courses=courses)
+    if result.ready_at is not None and joined_at is not None:
+        result.days_to_ready = days_between(joined_at, result.ready_at)
+    return result
+
+
 def verdict(rules: list[Rule], *, cells: dict[int, Cell], courses: dict, joined_at: datetime | None = None,
             explain: bool = True, wording: Wording | None = None, judge: Judge | None = None) -> Verdict:
     """The verdict for one learner, with every unmet rule in words and, if ready, since when.
@@ -247,7 +263,9 @@ def verdict(rules: list[Rule], *, cells: dict[int, Cell], courses: dict, joined_
         result.met = [judge.wording.label(rule) for rule, text in zip(rules, outcomes, strict=True) if text is None]
     if result.reasons:
         return result
-    result.ready_at = first_ready_at(rules, cells=cells, courses=courses)
+    steps = {rule.competency.id: cell_steps(cells[rule.competency.id].rows, cells[rule.competency.id].level)
+             for rule in rules if rule.kind == "level" and rule.competency.id in cells}
+    result.ready_at = first_ready_at(rules, steps=steps, courses=courses)
     if result.ready_at is not None and joined_at is not None:
         result.days_to_ready = days_between(joined_at, result.ready_at)
     return result
@@ -259,8 +277,10 @@ def days_between(start: datetime, end: datetime) -> int:
     return max(0, (timezone.localtime(end).date() - timezone.localtime(start).date()).days)
 
 
-def first_ready_at(rules: list[Rule], *, cells: dict[int, Cell], courses: dict) -> datetime | None:
-    """The first moment at which every rule was met, from the evidence and progress history."""
+def first_ready_at(rules: list[Rule], *, steps: dict[int, list[tuple[datetime, float]]], courses: dict) -> datetime | None:
+    """The first moment at which every rule was met, from the history: `steps` is competency id →
+    [(moment, level from then on)], oldest first (insights.levels.cell_steps), for the rules'
+    competencies; `courses` the course states with their completion times."""
     moment = None  # every course rule is met from the last required course's completion on
     for rule in rules:
         if rule.kind == "course":
@@ -272,11 +292,10 @@ def first_ready_at(rules: list[Rule], *, cells: dict[int, Cell], courses: dict) 
     if not level_rules:
         return moment
     events = sorted(
-        (row[2], rule_index, row)
+        (at, rule_index, order, level)
         for rule_index, rule in enumerate(level_rules)
-        for row in (cells[rule.competency.pk].rows if rule.competency.pk in cells else [])
+        for order, (at, level) in enumerate(steps.get(rule.competency.id, ()))
     )
-    seen: list[list] = [[] for _ in level_rules]
     levels: list[float | None] = [None] * len(level_rules)
 
     def all_met() -> bool:
@@ -292,11 +311,10 @@ def first_ready_at(rules: list[Rule], *, cells: dict[int, Cell], courses: dict) 
             checked_moment = True
             if all_met():
                 return moment
-        # Apply every piece of evidence recorded at this same moment before judging.
+        # Take every piece of evidence recorded at this same moment before judging.
         while index < len(events) and events[index][0] == at:
-            _at, rule_index, row = events[index]
-            seen[rule_index].append(row)
-            levels[rule_index] = to_level(weighted_score(seen[rule_index], at))
+            _at, rule_index, _order, level = events[index]
+            levels[rule_index] = level
             index += 1
         if checked_moment and all_met():
             return at

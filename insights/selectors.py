@@ -15,7 +15,6 @@ import hashlib
 import json
 import statistics
 import uuid
-from bisect import bisect_left
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -36,7 +35,19 @@ from courses.models import LessonProgress, ReflectionAnswer
 from roleplay.models import RoleplaySession, SessionEvent, TraitScore
 
 from .environment import ELEMENTS
-from .levels import Cell, evidence_rows, evidence_shares, fetch_rows, group_cells, level_history, level_steps
+from .levels import (
+    EPOCH,
+    MICROSECOND,
+    Cell,
+    decode_steps,
+    encode_steps,
+    evidence_rows,
+    evidence_shares,
+    fetch_rows,
+    flat_steps,
+    group_cells,
+    level_history,
+)
 from .models import (
     EnvironmentLevel,
     EnvironmentResponse,
@@ -45,7 +56,16 @@ from .models import (
     ProgressSummary,
     ReadinessRule,
 )
-from .readiness import CourseInfo, CourseState, Judge, Rule, Verdict, course_states, verdict
+from .readiness import (
+    CourseInfo,
+    CourseState,
+    Judge,
+    Rule,
+    Verdict,
+    course_states,
+    kept_verdict,
+    verdict,
+)
 
 MANAGER_ROLES = (Role.MANAGER,)
 PER_PAGE = 50
@@ -359,87 +379,80 @@ BY_NAME = 500  # beyond this many learners to read, the whole team's evidence is
 @dataclass
 class TeamLevels:
     levels: dict[int, dict[int, tuple[float, int]]]  # learner → competency → (level, evidence count)
-    cells: dict[int, dict[int, Cell]]  # learner → competency → Cell, for those read from their evidence
+    # learner → their level history as kept (insights.levels.flat_steps); with team_levels(steps=True)
+    steps: dict[int, list[int]] = field(default_factory=dict)
 
 
-def _read_kept(model, version_field: str, payload_field: str, trainees):
-    """A summary table's rows for the trainees: (learner id → version, [(learner id, parsed
-    payload)] for the learners whose kept payload is current)."""
+def _read_kept(model, version_field: str, payloads: dict, trainees):
+    """A summary table's rows for the trainees: (learner id → version, [(learner id, payload, …)]
+    for the learners whose kept payloads are current). `payloads`: column → a function decoding
+    all the column's values at once."""
     versions: dict[int, int] = {}
-    current, texts = [], []
-    for learner_id, version, computed_version, text in fetch_rows(
-        model.objects.filter(learner_id__in=trainees), ("learner_id", version_field, "computed_version", payload_field),
+    current = []
+    columns: list[list] = [[] for _name in payloads]
+    for learner_id, version, computed_version, *values in fetch_rows(
+        model.objects.filter(learner_id__in=trainees), ("learner_id", version_field, "computed_version", *payloads),
     ):
         versions[learner_id] = version
         if version == computed_version:
             current.append(learner_id)
-            texts.append(text)
-    return versions, list(zip(current, _parse_all(texts), strict=True))
+            for column, value in zip(columns, values, strict=True):
+                column.append(value)
+    decoded = [decode(column) for decode, column in zip(payloads.values(), columns, strict=True)]
+    return versions, list(zip(current, *decoded, strict=True))
 
 
-def team_levels(*, trainees, learner_ids: list[int], now, history_for=None, history_competencies=None) -> TeamLevels:
-    """Every learner's level and evidence count in each competency: from the level summary where
-    it is current, from the evidence (group_cells, as on every page) where it is not, and then
-    kept (see LevelSummary). `trainees`: the same learners as a subquery.
+def team_levels(*, trainees, learner_ids: list[int], now, steps: bool = False) -> TeamLevels:
+    """Every learner's level and evidence count in each competency, and with `steps` their level
+    history: from the level summary where it is current, from the evidence (group_cells, as on
+    every page) where it is not, and then kept (see LevelSummary). `trainees`: the same learners
+    as a subquery.
 
-    `history_for(learner id, levels)`: whether the caller needs a learner's evidence itself (a
-    verdict's since-when is read from the history), in `history_competencies` only if given;
-    those learners are read in the same query as the ones recomputed, and are in `cells` with
-    them.
-
-    Three queries at most whatever the size: the summaries, the evidence of the learners named
-    above (by name when few, else the whole team's), and the new summaries. The versions are
-    read before the evidence, so levels are never kept under a version newer than the evidence
-    they come from; a learner with evidence dated after `now` (whose level may still change
-    with time) is computed but not kept.
+    Three queries at most whatever the size: the summaries, the evidence of the learners out of
+    date (by name when few, else the whole team's), and the new summaries. The versions are read
+    before the evidence, so levels are never kept under a version newer than the evidence they
+    come from; a learner with evidence dated after `now` (whose level may still change with
+    time) is computed but not kept.
     """
     levels: dict[int, dict[int, tuple[float, int]]] = {}
-    versions, kept = _read_kept(LevelSummary, "evidence_version", "levels", trainees)
-    for learner_id, flat in kept:
+    histories: dict[int, list[int]] = {}
+    versions, kept = _read_kept(LevelSummary, "evidence_version",
+                                {"levels": _parse_all, "steps": decode_steps} if steps else {"levels": _parse_all},
+                                trainees)
+    for learner_id, flat, *history in kept:
         levels[learner_id] = dict(zip(flat[0::3], zip(flat[1::3], flat[2::3], strict=True), strict=True))
+        if steps:
+            histories[learner_id] = history[0]
     stale = [learner_id for learner_id in learner_ids if learner_id not in levels]
-    history = [learner_id for learner_id, kept in levels.items() if history_for and history_for(learner_id, kept)]
-    if not stale and not history:
-        return TeamLevels(levels=levels, cells={})
-    evidence = Q()
-    if stale:
-        evidence |= Q(learner_id__in=stale if len(stale) <= BY_NAME else trainees)
-    if history:
-        evidence |= Q(learner_id__in=history if len(history) <= BY_NAME else trainees,
-                      **({} if history_competencies is None else {"competency_id__in": history_competencies}))
-    cells = group_cells(evidence_rows(Evidence.objects.filter(evidence)), now=now)
-    read = {learner_id: cells.get(learner_id, {}) for learner_id in stale + history}
+    if not stale:
+        return TeamLevels(levels=levels, steps=histories)
+    cells = group_cells(evidence_rows(Evidence.objects.filter(learner_id__in=stale if len(stale) <= BY_NAME
+                                                              else trainees)), now=now)
+    rows = []
     for learner_id in stale:
-        levels[learner_id] = {competency_id: (cell.level, len(cell.rows))
-                              for competency_id, cell in read[learner_id].items()}
-    for learner_id in history:  # what was read is what is shown
-        read_again = history_competencies if history_competencies is not None else {*levels[learner_id],
-                                                                                    *read[learner_id]}
-        for competency_id in read_again:
-            cell = read[learner_id].get(competency_id)
-            if cell is None:
-                levels[learner_id].pop(competency_id, None)
-            else:
-                levels[learner_id][competency_id] = (cell.level, len(cell.rows))
-    kept = []
-    for learner_id in stale:
-        if any(cell.last_at > now for cell in read[learner_id].values()):
+        read = cells.get(learner_id, {})
+        levels[learner_id] = {competency_id: (cell.level, len(cell.rows)) for competency_id, cell in read.items()}
+        history = flat_steps(read)
+        if steps:
+            histories[learner_id] = history.tolist()
+        if any(cell.last_at > now for cell in read.values()):
             continue
         flat = [value for competency_id, (level, count) in levels[learner_id].items()
                 for value in (competency_id, level, count)]
-        kept.append((learner_id, versions.get(learner_id, 0), versions.get(learner_id, 0),
-                     json.dumps(flat, separators=(",", ":"))))
-    if kept:
+        version = versions.get(learner_id, 0)
+        rows.append((learner_id, version, version, json.dumps(flat, separators=(",", ":")), encode_steps(history)))
+    if rows:
         # One statement for any number of rows, which never touches evidence_version: only the
         # triggers raise it.
         with transaction.atomic(savepoint=False), connection.cursor() as cursor:
             cursor.executemany(
-                f"INSERT INTO {LevelSummary._meta.db_table} (learner_id, evidence_version, computed_version, levels) "
-                "VALUES (%s, %s, %s, %s) ON CONFLICT (learner_id) DO UPDATE "
-                "SET computed_version = excluded.computed_version, levels = excluded.levels",
-                kept,
+                f"INSERT INTO {LevelSummary._meta.db_table} "
+                "(learner_id, evidence_version, computed_version, levels, steps) "
+                "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (learner_id) DO UPDATE "
+                "SET computed_version = excluded.computed_version, levels = excluded.levels, steps = excluded.steps",
+                rows,
             )
-    return TeamLevels(levels=levels, cells=read)
+    return TeamLevels(levels=levels, steps=histories)
 
 
 def _parse_all(texts: list[str]) -> list:
@@ -467,7 +480,7 @@ def team_course_states(*, trainees, learner_ids: list[int], courses: list[Course
     returned = list(by_hex) if wanted is None else [_hex(key) for key in wanted]
     states: dict[int, dict[uuid.UUID, CourseState]] = {}
     parse = datetime.datetime.fromisoformat
-    versions, current = _read_kept(ProgressSummary, "progress_version", "courses", trainees)
+    versions, current = _read_kept(ProgressSummary, "progress_version", {"courses": _parse_all}, trainees)
     for learner_id, kept in current:
         entries = {entry[0]: entry for entry in kept}
         if any(key not in entries or entries[key][1] != prints[key] for key in returned):
@@ -635,7 +648,9 @@ def team_trends(*, team, period: str = DEFAULT_PERIOD, now=None) -> Trends:
     """The team's mean level per competency over the period, and readiness across the whole team.
 
     The mean at a moment is over the trainees with evidence of that competency by then. Reads
-    every trainee's evidence once (six queries whatever the size); the view caches the result.
+    the level histories and course states kept per learner (team_levels, team_course_states:
+    recomputed only where out of date), so a cold read of 5,000 trainees walks their 100,000
+    level steps once instead of weighing all their evidence again; the view caches the result.
     """
     now = now or timezone.now()
     since = period_start(period, now)
@@ -645,47 +660,19 @@ def team_trends(*, team, period: str = DEFAULT_PERIOD, now=None) -> Trends:
     rules, _stale = team_rules(team=team, competencies=by_id, courses=courses_by_key)
     members = list(Membership.objects.filter(team=team, role=Role.TRAINEE).values_list("user_id", "joined_at"))
     trainees = Membership.objects.filter(team=team, role=Role.TRAINEE).values("user_id")
-    cells = group_cells(page_evidence(trainees), now=now)
-    first = min((cell.rows[0][2] for by in cells.values() for cell in by.values()), default=None)
-    moments = trend_moments(since, first, now)
-    # Difference arrays: a level holds from its evidence until the next one, so each step adds
-    # its value to a run of moments; one pass over the evidence instead of one per moment.
-    size = len(moments)
-    sums = {c.pk: [0.0] * (size + 1) for c in competencies}
-    counts = {c.pk: [0] * (size + 1) for c in competencies}
-    for by_competency in cells.values():
-        for competency_id, cell in by_competency.items():
-            if competency_id not in sums:
-                continue
-            steps = [(t, v) for t, v in zip(*level_steps(cell.rows, cell.level), strict=True) if v is not None]
-            if not steps:
-                continue
-            starts = [bisect_left(moments, t) for t, _v in steps]
-            counts[competency_id][starts[0]] += 1
-            for k, (_t, value) in enumerate(steps):
-                end = starts[k + 1] if k + 1 < len(starts) else size
-                if starts[k] < end:
-                    sums[competency_id][starts[k]] += value
-                    sums[competency_id][end] -= value
-    for competency_id in sums:
-        sums[competency_id] = list(accumulate(sums[competency_id]))[:size]
-        counts[competency_id] = list(accumulate(counts[competency_id]))[:size]
-    series = [
-        {"competency": c, "values": [round(s / n, 2) if n else None
-                                     for s, n in zip(sums[c.pk], counts[c.pk], strict=True)]}
-        for c in competencies
-    ]
-    course_rules = {r.course.key: r.course for r in rules if r.kind == "course"}
-    progress = page_progress(trainees, course_rules) if course_rules else {}
+    ids = [user_id for user_id, _joined in members]
+    kept = team_levels(trainees=trainees, learner_ids=ids, now=now, steps=True)
+    series, moments = _trend_series(kept.steps.values(), competencies, since=since, now=now)
+    rule_courses = [r.course.key for r in rules if r.kind == "course"]
+    progress = team_course_states(trainees=trainees, learner_ids=ids, courses=list(courses_by_key.values()),
+                                  wanted=rule_courses) if rule_courses and ids else {}
+    judge = Judge(rules)
     ready = not_ready = 0
     days = []
-    rule_courses = list(course_rules.values())
-    lesson_ids = {c.key: c.lesson_ids for c in rule_courses}
-    judge = Judge(rules)
+    no_states: dict = {}
     for user_id, joined_at in members:
-        states = course_states(rule_courses, progress.get(user_id, []), lesson_ids)
-        result = verdict(rules, cells=cells.get(user_id, {}), courses=states, joined_at=joined_at, explain=False,
-                         judge=judge)
+        result = kept_verdict(judge, levels=kept.levels.get(user_id, no_states), courses=progress.get(user_id, no_states),
+                              history=kept.steps.get(user_id), joined_at=joined_at)
         if result.ready:
             ready += 1
             if result.days_to_ready is not None:
@@ -700,6 +687,57 @@ def team_trends(*, team, period: str = DEFAULT_PERIOD, now=None) -> Trends:
         labels=[timezone.localtime(m).date().isoformat() for m in moments], moments=moments, series=series,
         trainees=len(members), ready=ready, not_ready=not_ready, has_rules=bool(rules), days=days, buckets=buckets,
     )
+
+
+def _trend_series(histories, competencies, *, since, now) -> tuple[list[dict], list[datetime.datetime]]:
+    """Each competency's mean level at each moment of the trend, from kept level histories
+    (insights.levels.flat_steps), and the moments.
+
+    A level holds from its step until the next one, so each step adds the change of level to
+    the first moment at or after it (difference arrays: one pass over the steps, not one per
+    moment); the moments are evenly spaced, so that moment is found by arithmetic, exactly, in
+    whole microseconds.
+    """
+    histories = list(histories)
+    first = None
+    for flat in histories:  # the first moment anyone had a level, for the period "all"
+        index = 0
+        while index < len(flat):
+            count = flat[index + 1]
+            if count and (first is None or flat[index + 2] < first):
+                first = flat[index + 2]
+            index += 2 + 2 * count
+    moments = trend_moments(since, None if first is None else EPOCH + first * MICROSECOND, now)
+    size = len(moments)
+    start = (moments[0] - EPOCH) // MICROSECOND
+    step = (moments[1] - moments[0]) // MICROSECOND if size > 1 else 1
+    sums = {c.pk: [0] * (size + 1) for c in competencies}  # levels × 10, whole numbers
+    counts = {c.pk: [0] * (size + 1) for c in competencies}
+    for flat in histories:
+        index, length = 0, len(flat)
+        while index < length:
+            competency_id, count = flat[index], flat[index + 1]
+            end = index + 2 + 2 * count
+            column = sums.get(competency_id)
+            if column is not None and count:
+                previous = 0
+                for k in range(index + 2, end, 2):  # indexing: faster here than zip over two slices
+                    at = flat[k]
+                    # the first moment at or after this step: ceil((at - start) / step), or 0
+                    moment = -((start - at) // step) if at > start else 0
+                    if moment >= size:
+                        break  # after the last moment (evidence dated in the future)
+                    if k == index + 2:
+                        counts[competency_id][moment] += 1
+                    column[moment] += flat[k + 1] - previous
+                    previous = flat[k + 1]
+            index = end
+    series = []
+    for c in competencies:
+        totals, numbers = accumulate(sums[c.pk][:size]), accumulate(counts[c.pk][:size])
+        series.append({"competency": c, "values": [round(total / 10 / number, 2) if number else None
+                                                   for total, number in zip(totals, numbers, strict=True)]})
+    return series, moments
 
 
 # --- a trainee's profile ------------------------------------------------------------------------

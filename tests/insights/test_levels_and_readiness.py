@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 
 from assessments.models import Evidence
 from assessments.selectors import learner_competency_history, learner_competency_levels
-from insights.levels import group_cells, level_history
+from insights.levels import cell_steps, group_cells, level_history
 from insights.readiness import CourseInfo, Rule, course_states, first_ready_at, verdict
 from insights.selectors import page_evidence
 
@@ -102,7 +102,8 @@ def test_ready_at_the_course_completion_when_levels_held_before(trainee, add_evi
     course = CourseInfo(key="k", title="C", lesson_keys=["l1"], lesson_titles=["a"])
     states = course_states([course], [("l1", now - timedelta(days=6), 60)])
     cells = group_cells(page_evidence([trainee.pk]), now=now)[trainee.pk]
-    ready_at = first_ready_at(_rules(competencies, course), cells=cells, courses=states)
+    steps = {pk: cell_steps(cell.rows) for pk, cell in cells.items()}
+    ready_at = first_ready_at(_rules(competencies, course), steps=steps, courses=states)
     assert abs((ready_at - (now - timedelta(days=6))).total_seconds()) < 5
     assert verdict(_rules(competencies, course), cells=cells, courses=states).status == "not_ready"
 
