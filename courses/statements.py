@@ -1,13 +1,11 @@
 """The statements every lesson view runs, written out by hand.
 
-Building them through the ORM cost more than running them: finding the lesson (with its quiz
-and whether the site has any view restrictions) took 1.9 ms to compile and 0.4 ms written out;
-the outline (the course, its live lessons and the learner's progress on each: generic pages plus
-a subquery per progress field) five times what the LEFT JOIN below costs; the learner's
-reflection answers 0.7 ms through the ORM and 0.05 ms here; the write of "last seen" 0.4 ms
-and 0.05 ms. Each is built once per process from the models' metadata, so it follows a renamed
-column or table; parameters go through the fields' own get_db_prep_value() and rows come back
-through Django's converters and Model.from_db(), as with the ORM.
+Building them through the ORM cost more than running them (see academy.statements): finding the
+lesson (with its quiz and whether the site has any view restrictions) took 1.9 ms to compile and
+0.4 ms written out; the outline (the course, its live lessons and the learner's progress on
+each: generic pages plus a subquery per progress field) five times what the LEFT JOIN below
+costs; the learner's reflection answers 0.7 ms through the ORM and 0.05 ms here; the write of
+"last seen" 0.4 ms and 0.05 ms.
 """
 
 from __future__ import annotations
@@ -17,53 +15,15 @@ from functools import cache
 from django.db import connection
 from wagtail.models import Page, PageViewRestriction
 
+from academy.statements import Columns
+from academy.statements import column as _column
+from academy.statements import quote as _q
 from assessments.models import Quiz
 
 from .models import LessonPage, LessonProgress, ReflectionAnswer
 
 OUTLINE_PAGE_FIELDS = {"id", "path", "depth", "title", "slug", "url_path", "translation_key", "live", "content_type", "locale"}
 OUTLINE_PROGRESS_FIELDS = {"id", "started_at", "last_seen_at", "completed_at", "seconds_spent"}
-
-
-def _q(name: str) -> str:
-    return connection.ops.quote_name(name)
-
-
-def _column(model, name: str) -> str:
-    return _q(model._meta.get_field(name).column)
-
-
-class Columns:
-    """Some columns of a model in a hand-written statement, each qualified by the alias of its
-    table (`aliases`: model → alias; a page type's inherited fields live in Page's table), and the
-    values or the instance back from a row."""
-
-    def __init__(self, model, aliases: dict, names: set[str] | None = None):
-        self.model = model
-        # In the model's field order: Model.from_db() takes the values of loaded fields in that order.
-        self.fields = [f for f in model._meta.concrete_fields if names is None or f.name in names]
-        self.sql = ", ".join(f"{aliases[f.model]}.{_q(f.column)}" for f in self.fields)
-        self.attnames = [f.attname for f in self.fields]
-        self.names = [f.name for f in self.fields]
-        self.width = len(self.fields)
-        self._converters = []
-        for f in self.fields:
-            expression = f.get_col(f.model._meta.db_table)
-            # SQLite returns text for UUIDs and dates; a StreamField parses its JSON.
-            self._converters.append(
-                (expression, connection.ops.get_db_converters(expression) + f.get_db_converters(connection))
-            )
-
-    def values(self, row, start: int = 0) -> list:
-        converted = []
-        for value, (expression, functions) in zip(row[start:start + self.width], self._converters, strict=True):
-            for function in functions:
-                value = function(value, expression, connection)
-            converted.append(value)
-        return converted
-
-    def instance(self, row, start: int = 0):
-        return self.model.from_db(connection.alias, self.attnames, self.values(row, start))
 
 
 @cache

@@ -18,6 +18,7 @@ from academy.models import Role
 from assessments.models import Competency, Evidence
 from assessments.services import evidence_record, level_to_score
 
+from . import statements
 from .engine import analyse
 from .engine_adapter import engine_for
 from .events import EVENT_TYPES, ROLE_OBSERVER, ROLE_TRAINEE, ROLE_TRAINER, event_dict
@@ -109,7 +110,7 @@ def _store(session: RoleplaySession) -> None:
     """Insert the events an action appended, in one statement (a message makes four)."""
     events = session.__dict__.pop("_unstored_events", [])
     if events:
-        SessionEvent.objects.bulk_create(events)
+        statements.insert_events(events)
 
 
 def _publish_on_commit(session_id: int, wire: list[dict]) -> None:
@@ -129,7 +130,7 @@ def _save(session: RoleplaySession) -> None:
     """Write what actions change; the customer's state (a few KiB of JSON) only when it moved."""
     session.last_activity_at = timezone.now()
     fields = ACTION_FIELDS + ["engine_state"] if session.__dict__.pop("_engine_moved", False) else ACTION_FIELDS
-    session.save(update_fields=fields)
+    statements.save_session(session, fields)
 
 
 def _customer_turn(session: RoleplaySession, turn, *, approve_first: bool, actor=None,
@@ -262,16 +263,14 @@ def apply_frame(*, session_id: int, user, role: str, frame: dict) -> tuple[list[
         raise RoleplayError("unknown_type", f"Unknown frame type: {str(action)[:40]}")
     client_id = frame.get("client_id") or ""
     with transaction.atomic():
-        rows = RoleplaySession.objects.select_for_update().select_related("scenario")
-        # The scenario's definition is parsed once per process (engine_adapter.scenario_for);
-        # the customer's state only for the frames that move the customer.
-        rows = rows.defer("scenario__definition") if action in ENGINE_ACTIONS else rows.defer(
-            "scenario__definition", "engine_state")
-        session = rows.get(pk=session_id)
-        if client_id:
-            earlier = list(SessionEvent.objects.filter(session=session, actor=user, client_id=client_id))
-            if earlier:
-                return [event_dict(e) for e in earlier], False
+        # Written out (roleplay.statements): the customer's state is read only for the frames
+        # that move the customer; the scenario is built once per process and version.
+        session = statements.locked_session(session_id, engine_state=action in ENGINE_ACTIONS)
+        if session is None:
+            raise RoleplaySession.DoesNotExist(f"No roleplay session {session_id}.")
+        if client_id and statements.client_id_used(session_id=session.pk, actor_id=user.pk, client_id=client_id):
+            earlier = SessionEvent.objects.filter(session=session, actor=user, client_id=client_id)
+            return [event_dict(e) for e in earlier], False
         events = handler(session, user, role, frame, client_id)
         _store(session)
         _save(session)  # the sequence counter and state move with every action, in one place
@@ -350,8 +349,8 @@ def _act_score(session, user, role, frame, client_id):
     # The session row is locked, so no other action of this session can insert the same score
     # between the update and the create (update_or_create would add two savepoints and a read).
     role_value = TraitScore.Role.TRAINER if trainer else TraitScore.Role.PEER
-    if not TraitScore.objects.filter(session=session, scorer=user, competency=competency).update(
-            score=score, role=role_value, updated_at=timezone.now()):
+    if not statements.update_trait_score(session_id=session.pk, scorer_id=user.pk, competency_id=competency.pk,
+                                         score=score, role=role_value, now=timezone.now()):
         TraitScore.objects.create(session=session, scorer=user, competency=competency, score=score, role=role_value)
     if trainer:
         event = _append(session, "score", user, {"trait": competency.slug, "score": score}, client_id)

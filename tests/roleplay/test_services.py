@@ -211,3 +211,24 @@ def test_a_trait_added_later_can_be_scored(make_session, trainer, act):
     assert events[0]["trait"] == "patience"
     with pytest.raises(RoleplayError):
         act(session, trainer, type="score", trait="no-such-trait", score=5)
+
+
+def test_a_room_uses_the_scenario_as_last_saved(make_session, scenarios, trainer, act):
+    """Room actions keep each scenario per process and saved version (roleplay.statements): an
+    edit in the admin reaches the next session at once."""
+    first = make_session()
+    act(first, trainer, type="control", action="start")  # the process now keeps this version
+    scenario = scenarios["refund-delay"]
+    new = ["Dzień dobry, to jest zupełnie nowe otwarcie.", "Dzień dobry, to drugie nowe otwarcie."]
+    scenario.definition["lines"]["pl"]["opening"] = new
+    scenario.save()
+    second = make_session()
+    events = act(second, trainer, type="control", action="start")
+    assert [e["text"] for e in events if e["type"] == "customer_message"][0] in new
+
+
+def test_an_action_on_a_missing_session_is_refused_like_before(trainer):
+    from roleplay.services import apply_frame
+
+    with pytest.raises(RoleplaySession.DoesNotExist):
+        apply_frame(session_id=999999, user=trainer, role="trainer", frame={"type": "note", "text": "x"})

@@ -1,0 +1,53 @@
+"""Hand-written SQL built from the models' metadata, for the few statements that run on every
+request or room action, where building them through the ORM cost more than running them.
+
+A statement is built once per process from the models' metadata (so it follows a renamed column
+or table); parameters go through the fields' own get_db_prep_value() and rows come back through
+Django's converters and Model.from_db(), as with the ORM. Used by courses.statements and
+roleplay.statements.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+
+def quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def column(model, name: str) -> str:
+    return quote(model._meta.get_field(name).column)
+
+
+class Columns:
+    """Some columns of a model in a hand-written statement, each qualified by the alias of its
+    table (`aliases`: model → alias; a page type's inherited fields live in Page's table), and the
+    values or the instance back from a row."""
+
+    def __init__(self, model, aliases: dict, names: set[str] | None = None):
+        self.model = model
+        # In the model's field order: Model.from_db() takes the values of loaded fields in that order.
+        self.fields = [f for f in model._meta.concrete_fields if names is None or f.name in names]
+        self.sql = ", ".join(f"{aliases[f.model]}.{quote(f.column)}" for f in self.fields)
+        self.attnames = [f.attname for f in self.fields]
+        self.names = [f.name for f in self.fields]
+        self.width = len(self.fields)
+        self._converters = []
+        for f in self.fields:
+            expression = f.get_col(f.model._meta.db_table)
+            # SQLite returns text for UUIDs and dates; a StreamField parses its JSON.
+            self._converters.append(
+                (expression, connection.ops.get_db_converters(expression) + f.get_db_converters(connection))
+            )
+
+    def values(self, row, start: int = 0) -> list:
+        converted = []
+        for value, (expression, functions) in zip(row[start:start + self.width], self._converters, strict=True):
+            for function in functions:
+                value = function(value, expression, connection)
+            converted.append(value)
+        return converted
+
+    def instance(self, row, start: int = 0):
+        return self.model.from_db(connection.alias, self.attnames, self.values(row, start))
