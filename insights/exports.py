@@ -1,24 +1,25 @@
 """CSV exports of a whole team: the competency matrix with verdicts, and course progress.
 
-Each export reads the team in a fixed number of queries (one for the trainees, one for all their
-evidence or progress) and computes levels with the same functions as the dashboard, so the file
-and the screen always agree.
+Each export reads the team in a fixed number of queries and computes levels and verdicts with the
+same functions as the dashboard, so the file and the screen always agree. Each trainee's lines
+are kept (ExportRow) under a fingerprint of everything they are made from; an export after a
+change writes again only the lines of the trainees it touched.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from academy.i18n import current_language
 from academy.models import Membership, Role
 
-from .levels import fetch_rows
+from .kept import kept_lines
 from .readiness import CourseState, Judge, kept_verdict
-from .selectors import all_competencies, live_courses, team_course_states, team_levels, team_rules
+from .selectors import BY_NAME, all_competencies, live_courses, team_course_states, team_levels, team_rules
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -41,36 +42,36 @@ class _LevelTexts(dict):
         return text
 
 
-@dataclass
-class Member:
-    user_id: int
-    username: str
-    display_name: str
-    joined_at: object
-
-
-def _members(team) -> list[Member]:
-    """The team's trainees in name order (one query; plain rows, not model instances, which
-    cost more than the rest of an export of 5,000)."""
-    rows = fetch_rows(
-        Membership.objects.filter(team=team, role=Role.TRAINEE)
-        .order_by("user__last_name", "user__first_name", "user__username", "pk"),
-        ("user_id", "user__username", "user__first_name", "user__last_name", "joined_at"), ("joined_at",),
-    )
-    return [Member(user_id, username, f"{first} {last}".strip() or username, joined_at)
-            for user_id, username, first, last, joined_at in rows]
-
-
 def _local_date(moment, zone) -> str:
     """The calendar date of a moment in the zone (`timezone.localtime`, with the current zone
     looked up once for a whole export rather than once per row), ISO."""
     return moment.astimezone(zone).date().isoformat()
 
 
-def _writer():
+def _line(row: list) -> str:
     buffer = io.StringIO()
-    buffer.write("\ufeff")  # so spreadsheet programs read the Polish letters as UTF-8
-    return buffer, csv.writer(buffer)
+    csv.writer(buffer).writerow(row)
+    return buffer.getvalue()
+
+
+def _export(*, team, kind: str, header: list, context: tuple, write) -> str:
+    """The export's header and each trainee's lines, kept per language (insights.kept)."""
+    members = kept_lines(team=team, kind=f"{kind}-{current_language()}", context=context, write=write)
+    return "\ufeff" + _line(header) + "".join(m.kept_text for m in members)  # BOM: spreadsheets read UTF-8
+
+
+def _lines(members, row_lists) -> dict[int, tuple[str, bool]]:
+    """learner id → (their rows as CSV text, whether to keep them) from learner id → (rows, keep)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    written = {}
+    for member in members:
+        rows, keep = row_lists[member.user_id]
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerows(rows)
+        written[member.user_id] = (buffer.getvalue(), keep)
+    return written
 
 
 def matrix_csv(*, team, now=None) -> str:
@@ -78,78 +79,88 @@ def matrix_csv(*, team, now=None) -> str:
 
     The levels, course states and verdicts are the dashboard's: levels and their history kept in
     LevelSummary (computed by group_cells), course states in ProgressSummary (computed by
-    progress_totals), verdicts by the same rules (readiness.kept_verdict). What is said
-    the same way for many trainees — a verdict's sentences, a level's digits — is built once.
+    progress_totals), verdicts by the same rules (readiness.kept_verdict). What is said the same
+    way for many trainees — a verdict's sentences, a level's digits — is built once; a trainee
+    whose evidence, progress and names have not changed keeps their row (_export).
     """
     now = now or timezone.now()
     competencies = all_competencies()
     courses = {c.key: c for c in live_courses()}
     rules, _stale = team_rules(team=team, competencies={c.pk: c for c in competencies}, courses=courses)
-    members = _members(team)
-    trainees = Membership.objects.filter(team=team, role=Role.TRAINEE).values("user_id")
-    ids = [m.user_id for m in members]
-    rule_courses = [r.course.key for r in rules if r.kind == "course"]
-    progress = team_course_states(trainees=trainees, learner_ids=ids, courses=list(courses.values()),
-                                  wanted=rule_courses) if rule_courses else {}
-    no_levels: dict = {}
-    judge = Judge(rules)
-    kept = team_levels(trainees=trainees, learner_ids=ids, now=now, steps=bool(rules))
-    buffer, writer = _writer()
-    writer.writerow(
-        [_("Trainee"), _("Username"), _("Team"), _("Joined")]
-        + [c.name for c in competencies]
-        + [_("Evidence"), _("Readiness"), _("Unmet rules"), _("Days to readiness")]
-    )
-    statuses = {"ready": _("ready"), "not_ready": _("not ready"), "no_rules": _("no rules")}
-    team_name = _safe(team.name)
-    competency_ids = [c.pk for c in competencies]
-    texts = _LevelTexts()
     zone = timezone.get_current_timezone()
-    rows = []
-    for member in members:
-        learner_levels = kept.levels.get(member.user_id, no_levels)
-        result = kept_verdict(judge, levels=learner_levels, courses=progress.get(member.user_id, no_levels),
-                              history=kept.steps.get(member.user_id), joined_at=member.joined_at)
-        rows.append(
-            [_safe(member.display_name), _safe(member.username), team_name, _local_date(member.joined_at, zone)]
-            + [texts[kept_level[0]] if kept_level else "" for kept_level in map(learner_levels.get, competency_ids)]
-            + [sum(count for _level_, count in learner_levels.values()), statuses[result.status],
-               "; ".join(result.reasons), "" if result.days_to_ready is None else result.days_to_ready]
-        )
-    writer.writerows(rows)
-    return buffer.getvalue()
+    context = (
+        current_language(), str(zone), team.name, [(c.pk, c.name) for c in competencies],
+        [(r.kind, r.course.key if r.course else None, r.competency.id if r.competency else None, r.minimum)
+         for r in rules],
+        [(c.key, c.title, c.lesson_ids) for c in courses.values()],
+    )
+    header = ([_("Trainee"), _("Username"), _("Team"), _("Joined")] + [c.name for c in competencies]
+              + [_("Evidence"), _("Readiness"), _("Unmet rules"), _("Days to readiness")])
+
+    def write(members):
+        ids = [m.user_id for m in members]
+        trainees = ids if len(ids) <= BY_NAME else Membership.objects.filter(team=team, role=Role.TRAINEE).values(
+            "user_id")
+        rule_courses = [r.course.key for r in rules if r.kind == "course"]
+        progress = team_course_states(trainees=trainees, learner_ids=ids, courses=list(courses.values()),
+                                      wanted=rule_courses) if rule_courses else {}
+        kept = team_levels(trainees=trainees, learner_ids=ids, now=now, steps=bool(rules))
+        judge = Judge(rules)
+        no_levels: dict = {}
+        statuses = {"ready": _("ready"), "not_ready": _("not ready"), "no_rules": _("no rules")}
+        team_name = _safe(team.name)
+        competency_ids = [c.pk for c in competencies]
+        texts = _LevelTexts()
+        rows = {}
+        for member in members:
+            learner_levels = kept.levels.get(member.user_id, no_levels)
+            result = kept_verdict(judge, levels=learner_levels, courses=progress.get(member.user_id, no_levels),
+                                  history=kept.steps.get(member.user_id), joined_at=member.joined_at)
+            row = (
+                [_safe(member.display_name), _safe(member.username), team_name, _local_date(member.joined_at, zone)]
+                + [texts[level[0]] if level else "" for level in map(learner_levels.get, competency_ids)]
+                + [sum(count for _level_, count in learner_levels.values()), statuses[result.status],
+                   "; ".join(result.reasons), "" if result.days_to_ready is None else result.days_to_ready]
+            )
+            rows[member.user_id] = ([row], member.user_id not in kept.provisional)
+        return _lines(members, rows)
+
+    return _export(team=team, kind="matrix", header=header, context=context, write=write)
 
 
 def progress_csv(*, team) -> str:
     """One row per trainee and live course: lessons completed, percent, completion date, minutes."""
     courses = live_courses()
-    members = _members(team)
-    trainees = Membership.objects.filter(team=team, role=Role.TRAINEE).values("user_id")
-    progress = team_course_states(trainees=trainees, learner_ids=[m.user_id for m in members], courses=courses)
-    buffer, writer = _writer()
-    writer.writerow([_("Trainee"), _("Username"), _("Course"), _("Lessons completed"), _("Lessons"), _("Percent"),
-                     _("Completed on"), _("Minutes spent")])
     zone = timezone.get_current_timezone()
-    titles = [_safe(course.title) for course in courses]
-    # What a course nobody started says (most rows of a large team); the state is the same as ever.
-    untouched = [[title, state.done, state.total, state.percent, "", round(state.seconds / 60)]
-                 for title, state in zip(titles, (CourseState(info=course) for course in courses), strict=True)]
-    rows = []
-    for member in members:
-        name, username = _safe(member.display_name), _safe(member.username)
-        states = progress.get(member.user_id)
-        if states is None:
-            rows.extend([name, username, *tail] for tail in untouched)
-            continue
-        for course, title, tail in zip(courses, titles, untouched, strict=True):
-            state = states.get(course.key)
-            if state is None:
-                rows.append([name, username, *tail])
-                continue
-            rows.append([
-                name, username, title, state.done, state.total, state.percent,
-                _local_date(state.completed_at, zone) if state.completed_at else "",
-                round(state.seconds / 60),
-            ])
-    writer.writerows(rows)
-    return buffer.getvalue()
+    header = [_("Trainee"), _("Username"), _("Course"), _("Lessons completed"), _("Lessons"), _("Percent"),
+              _("Completed on"), _("Minutes spent")]
+    context = (current_language(), str(zone), [(c.key, c.title, c.lesson_ids) for c in courses])
+
+    def write(members):
+        ids = [m.user_id for m in members]
+        trainees = ids if len(ids) <= BY_NAME else Membership.objects.filter(team=team, role=Role.TRAINEE).values(
+            "user_id")
+        progress = team_course_states(trainees=trainees, learner_ids=ids, courses=courses)
+        titles = [_safe(course.title) for course in courses]
+        # What a course nobody started says (most rows of a large team); the state is the same as ever.
+        untouched = [[title, state.done, state.total, state.percent, "", round(state.seconds / 60)]
+                     for title, state in zip(titles, (CourseState(info=course) for course in courses), strict=True)]
+        rows = {}
+        for member in members:
+            name, username = _safe(member.display_name), _safe(member.username)
+            states = progress.get(member.user_id) or {}
+            learner_rows = []
+            for course, title, tail in zip(courses, titles, untouched, strict=True):
+                state = states.get(course.key)
+                if state is None:
+                    learner_rows.append([name, username, *tail])
+                    continue
+                learner_rows.append([
+                    name, username, title, state.done, state.total, state.percent,
+                    _local_date(state.completed_at, zone) if state.completed_at else "",
+                    round(state.seconds / 60),
+                ])
+            rows[member.user_id] = (learner_rows, True)
+        return _lines(members, rows)
+
+    return _export(team=team, kind="progress", header=header, context=context, write=write)

@@ -197,3 +197,23 @@ class ProgressSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner_id}: v{self.computed_version}/{self.progress_version}"
+
+
+class ExportRow(models.Model):
+    """A trainee's finished lines of a team CSV export, kept under a fingerprint of everything
+    they were made from (insights.exports): their names and joining date, the versions of their
+    evidence and progress (raised by the database, see LevelSummary), and the team's rules,
+    competencies, courses, language and time zone. An export writes again only the trainees
+    whose fingerprint changed, so its cost follows what changed, not the size of the team."""
+
+    team = models.ForeignKey("academy.Team", on_delete=models.CASCADE, related_name="+")
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16)  # the export and its language: "matrix-pl", "progress-en", …
+    key = models.CharField(max_length=32)
+    text = models.TextField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "kind", "learner"], name="one_export_row")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.team_id}/{self.learner_id}"

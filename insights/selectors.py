@@ -381,6 +381,8 @@ class TeamLevels:
     levels: dict[int, dict[int, tuple[float, int]]]  # learner → competency → (level, evidence count)
     # learner → their level history as kept (insights.levels.flat_steps); with team_levels(steps=True)
     steps: dict[int, list[int]] = field(default_factory=dict)
+    # learners with evidence dated after `now`, computed but not kept: their levels may still change
+    provisional: set[int] = field(default_factory=set)
 
 
 def _read_kept(model, version_field: str, payloads: dict, trainees):
@@ -402,7 +404,7 @@ def _read_kept(model, version_field: str, payloads: dict, trainees):
     return versions, list(zip(current, *decoded, strict=True))
 
 
-def team_levels(*, trainees, learner_ids: list[int], now, steps: bool = False) -> TeamLevels:
+def team_levels(*, trainees, learner_ids: list[int], now, steps: bool = False, levels: bool = True) -> TeamLevels:
     """Every learner's level and evidence count in each competency, and with `steps` their level
     history: from the level summary where it is current, from the evidence (group_cells, as on
     every page) where it is not, and then kept (see LevelSummary). `trainees`: the same learners
@@ -412,32 +414,39 @@ def team_levels(*, trainees, learner_ids: list[int], now, steps: bool = False) -
     date (by name when few, else the whole team's), and the new summaries. The versions are read
     before the evidence, so levels are never kept under a version newer than the evidence they
     come from; a learner with evidence dated after `now` (whose level may still change with
-    time) is computed but not kept.
+    time) is computed but not kept. Without `levels`, only the histories of those whose levels
+    were kept are returned (and the levels of those computed now).
     """
-    levels: dict[int, dict[int, tuple[float, int]]] = {}
+    columns = {name: decode for name, decode, wanted in (("levels", _parse_all, levels), ("steps", decode_steps, steps))
+               if wanted}
+    versions, kept = _read_kept(LevelSummary, "evidence_version", columns, trainees)
+    learner_levels: dict[int, dict[int, tuple[float, int]]] = {}
     histories: dict[int, list[int]] = {}
-    versions, kept = _read_kept(LevelSummary, "evidence_version",
-                                {"levels": _parse_all, "steps": decode_steps} if steps else {"levels": _parse_all},
-                                trainees)
-    for learner_id, flat, *history in kept:
-        levels[learner_id] = dict(zip(flat[0::3], zip(flat[1::3], flat[2::3], strict=True), strict=True))
+    current = set()
+    for learner_id, *payloads in kept:
+        current.add(learner_id)
+        payload = dict(zip(columns, payloads, strict=True))
+        if levels:
+            flat = payload["levels"]
+            learner_levels[learner_id] = dict(zip(flat[0::3], zip(flat[1::3], flat[2::3], strict=True), strict=True))
         if steps:
-            histories[learner_id] = history[0]
-    stale = [learner_id for learner_id in learner_ids if learner_id not in levels]
+            histories[learner_id] = payload["steps"]
+    stale = [learner_id for learner_id in learner_ids if learner_id not in current]
     if not stale:
-        return TeamLevels(levels=levels, steps=histories)
+        return TeamLevels(levels=learner_levels, steps=histories)
     cells = group_cells(evidence_rows(Evidence.objects.filter(learner_id__in=stale if len(stale) <= BY_NAME
                                                               else trainees)), now=now)
-    rows = []
+    rows, provisional = [], set()
     for learner_id in stale:
         read = cells.get(learner_id, {})
-        levels[learner_id] = {competency_id: (cell.level, len(cell.rows)) for competency_id, cell in read.items()}
+        learner_levels[learner_id] = {competency_id: (cell.level, len(cell.rows)) for competency_id, cell in read.items()}
         history = flat_steps(read)
         if steps:
             histories[learner_id] = history.tolist()
         if any(cell.last_at > now for cell in read.values()):
+            provisional.add(learner_id)
             continue
-        flat = [value for competency_id, (level, count) in levels[learner_id].items()
+        flat = [value for competency_id, (level, count) in learner_levels[learner_id].items()
                 for value in (competency_id, level, count)]
         version = versions.get(learner_id, 0)
         rows.append((learner_id, version, version, json.dumps(flat, separators=(",", ":")), encode_steps(history)))
@@ -452,7 +461,7 @@ def team_levels(*, trainees, learner_ids: list[int], now, steps: bool = False) -
                 "SET computed_version = excluded.computed_version, levels = excluded.levels, steps = excluded.steps",
                 rows,
             )
-    return TeamLevels(levels=levels, steps=histories)
+    return TeamLevels(levels=learner_levels, steps=histories, provisional=provisional)
 
 
 def _parse_all(texts: list[str]) -> list:
@@ -658,35 +667,51 @@ def team_trends(*, team, period: str = DEFAULT_PERIOD, now=None) -> Trends:
     by_id = {c.pk: c for c in competencies}
     courses_by_key = {c.key: c for c in live_courses()}
     rules, _stale = team_rules(team=team, competencies=by_id, courses=courses_by_key)
-    members = list(Membership.objects.filter(team=team, role=Role.TRAINEE).values_list("user_id", "joined_at"))
     trainees = Membership.objects.filter(team=team, role=Role.TRAINEE).values("user_id")
-    ids = [user_id for user_id, _joined in members]
-    kept = team_levels(trainees=trainees, learner_ids=ids, now=now, steps=True)
-    series, moments = _trend_series(kept.steps.values(), competencies, since=since, now=now)
-    rule_courses = [r.course.key for r in rules if r.kind == "course"]
-    progress = team_course_states(trainees=trainees, learner_ids=ids, courses=list(courses_by_key.values()),
-                                  wanted=rule_courses) if rule_courses and ids else {}
-    judge = Judge(rules)
-    ready = not_ready = 0
-    days = []
-    no_states: dict = {}
-    for user_id, joined_at in members:
-        result = kept_verdict(judge, levels=kept.levels.get(user_id, no_states), courses=progress.get(user_id, no_states),
-                              history=kept.steps.get(user_id), joined_at=joined_at)
-        if result.ready:
-            ready += 1
-            if result.days_to_ready is not None:
-                days.append(result.days_to_ready)
-        elif result.status == "not_ready":
-            not_ready += 1
+    ids = list(trainees.values_list("user_id", flat=True))
+    histories = team_levels(trainees=trainees, learner_ids=ids, now=now, steps=True, levels=False).steps
+    series, moments = _trend_series(histories.values(), competencies, since=since, now=now)
+    verdicts = [member.kept_text for member in team_readiness(team=team, rules=rules, courses=courses_by_key, now=now)]
+    days = [int(text.split()[1]) for text in verdicts if text.startswith("ready ")]
+    ready, not_ready = sum(text.startswith("ready") for text in verdicts), verdicts.count("not_ready")
     buckets = [
         {"low": low, "high": high, "count": sum(1 for d in days if d >= low and (high is None or d <= high))}
         for low, high in READY_BUCKETS
     ]
     return Trends(
         labels=[timezone.localtime(m).date().isoformat() for m in moments], moments=moments, series=series,
-        trainees=len(members), ready=ready, not_ready=not_ready, has_rules=bool(rules), days=days, buckets=buckets,
+        trainees=len(ids), ready=ready, not_ready=not_ready, has_rules=bool(rules), days=days, buckets=buckets,
     )
+
+
+def team_readiness(*, team, rules: list[Rule], courses: dict, now) -> list:
+    """Every trainee's verdict as a kept text (insights.kept): "ready <days to readiness>",
+    "ready" (since when unknown), "not_ready" or "no_rules"; computed with `kept_verdict` only
+    for the trainees whose evidence, progress or joining changed, or when the rules did."""
+    from .kept import kept_lines
+
+    context = ([(r.kind, r.course.key if r.course else None, r.competency.id if r.competency else None, r.minimum)
+                for r in rules], [(c.key, c.lesson_ids) for c in courses.values()],
+               str(timezone.get_current_timezone()))
+
+    def write(members):
+        ids = [m.user_id for m in members]
+        trainees = ids if len(ids) <= BY_NAME else Membership.objects.filter(team=team, role=Role.TRAINEE).values(
+            "user_id")
+        rule_courses = [r.course.key for r in rules if r.kind == "course"]
+        progress = team_course_states(trainees=trainees, learner_ids=ids, courses=list(courses.values()),
+                                      wanted=rule_courses) if rule_courses else {}
+        kept = team_levels(trainees=trainees, learner_ids=ids, now=now, steps=bool(rules))
+        judge, no_states, texts = Judge(rules), {}, {}
+        for member in members:
+            result = kept_verdict(judge, levels=kept.levels.get(member.user_id, no_states),
+                                  courses=progress.get(member.user_id, no_states),
+                                  history=kept.steps.get(member.user_id), joined_at=member.joined_at)
+            text = result.status if result.days_to_ready is None else f"ready {result.days_to_ready}"
+            texts[member.user_id] = (text, member.user_id not in kept.provisional)
+        return texts
+
+    return kept_lines(team=team, kind="readiness", context=context, write=write)
 
 
 def _trend_series(histories, competencies, *, since, now) -> tuple[list[dict], list[datetime.datetime]]:
