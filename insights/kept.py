@@ -64,10 +64,11 @@ def team_members(team, kind: str) -> list[Member]:
 
 @cache
 def _code_version() -> str:
-    """What makes the texts besides the data: the exports', verdicts' and levels' code and the
-    compiled translations."""
+    """What makes the texts besides the data: the exports', verdicts' and levels' code (with the
+    level formula in assessments.selectors) and the compiled translations."""
     here = Path(__file__)
-    sources = [here, here.with_name("exports.py"), here.with_name("readiness.py"), here.with_name("levels.py")]
+    sources = [here, here.with_name("exports.py"), here.with_name("readiness.py"), here.with_name("levels.py"),
+               settings.BASE_DIR / "assessments" / "selectors.py"]
     for locale_path in settings.LOCALE_PATHS:
         sources += sorted(Path(locale_path).glob("*/LC_MESSAGES/*.mo"))
     digest = hashlib.blake2b(digest_size=16)

@@ -52,6 +52,7 @@ from .models import (
     EnvironmentLevel,
     EnvironmentResponse,
     EnvironmentSurvey,
+    ExportRow,
     LevelSummary,
     ProgressSummary,
     ReadinessRule,
@@ -535,6 +536,7 @@ def summaries_rebuild(*, chunk: int = 1000) -> int:
     now = timezone.now()
     LevelSummary.objects.update(computed_version=-1)
     ProgressSummary.objects.update(computed_version=-1)
+    ExportRow.objects.all().delete()  # written again from the new summaries on the next read
     learners = sorted(set(Evidence.objects.order_by().values_list("learner_id", flat=True).distinct())
                       | set(LessonProgress.objects.order_by().values_list("learner_id", flat=True).distinct())
                       | set(LevelSummary.objects.values_list("learner_id", flat=True))
