@@ -103,11 +103,6 @@ def evidence_rows(queryset) -> list[EvidenceRow]:
             for score, weight, at, learner_id, competency_id in rows]
 
 
-def to_level(score: float | None) -> float | None:
-    """A 0–1 score on the rubric's 1–5 scale, rounded as everywhere else (one decimal)."""
-    return score_to_level(score)
-
-
 @dataclass(slots=True)
 class Cell:
     """One learner × competency: the level now, where it came from, and its change in a period."""
@@ -115,7 +110,7 @@ class Cell:
     competency_id: int
     rows: list = field(default_factory=list)  # evidence rows (score, weight, created_at, …), oldest first
     score: float | None = None
-    level: float | None = None  # to_level(score), set with it
+    level: float | None = None  # score_to_level(score), set with it
     level_then: float | None = None
 
     @property
@@ -157,7 +152,7 @@ def group_cells(rows, *, now: datetime, since: datetime | None = None) -> dict[i
         cell = by_competency[competency_id] = Cell(competency_id, cell_rows, score, score_to_level(score))
         if since is not None:
             before = [row for row in cell_rows if row[2] <= since]
-            cell.level_then = to_level(weighted_score(before, since)) if before else None
+            cell.level_then = score_to_level(weighted_score(before, since)) if before else None
     return cells
 
 
@@ -188,7 +183,7 @@ def level_steps(rows, final: float | None = None) -> tuple[list[datetime], list[
         if index == last and final is not None:
             levels.append(final)
         else:
-            levels.append(to_level(weighted_score(rows[: index + 1], row[2])))
+            levels.append(score_to_level(weighted_score(rows[: index + 1], row[2])))
     return times, levels
 
 
