@@ -6,8 +6,10 @@ seconds. Measured on the clients' clock:
   - trainee message → both observers (and the trainer): delivery latency p50/p99;
   - trainer score → trainee (scores shown live): delivery latency p50/p99;
   - events lost: acknowledged frames whose event never reached a participant (must be 0).
-The same room layout and pacing is then run against a bare Channels group-echo consumer
-(bench/echo_asgi.py, no auth, no database, no engine) as the baseline, in the same run.
+The same room layout and pacing runs against a bare Channels group-echo consumer
+(bench/echo_asgi.py, no auth, no database, no engine) as the baseline, in the same run: the two
+take turns (`--rounds` phases each, both servers up throughout), so a slower moment of a shared
+machine falls on both and not on one side of the ratio.
 
     .venv/bin/python bench/roleplay_bench.py --rooms 200
     .venv/bin/python bench/roleplay_bench.py --rooms 200 --processes 2    # Redis channel layer
@@ -117,6 +119,17 @@ class Stats:
         acked = self.acked if self.acked is not None else set(self.sent_messages) | set(self.sent_scores)
         return sum(3 for m in self.sent_messages if m in acked) + sum(1 for m in self.sent_scores if m in acked)
 
+    def merge(self, other: "Stats") -> None:
+        self.message_latency += other.message_latency
+        self.score_latency += other.score_latency
+        self.sent_messages.update(other.sent_messages)
+        self.sent_scores.update(other.sent_scores)
+        self.received |= other.received
+        if other.acked is not None:
+            self.acked = (self.acked or set()) | other.acked
+        for code, count in other.refused.items():
+            self.refused[code] = self.refused.get(code, 0) + count
+
     def summary(self, rooms):
         expected = self.expected()
         return {
@@ -131,7 +144,7 @@ class Stats:
         }
 
 
-async def run_load(urls, layout, *, seconds, interval, echo: bool) -> Stats:
+async def run_load(urls, layout, *, seconds, interval, echo: bool, phase: int = 0) -> Stats:
     import websockets
 
     stats = Stats()
@@ -201,7 +214,7 @@ async def run_load(urls, layout, *, seconds, interval, echo: bool) -> Stats:
         n = 0
         while time.perf_counter() < deadline:
             n += 1
-            marker = f"m{i}-{n}"
+            marker = f"m{phase}.{i}-{n}"  # unique across phases: a client id is applied once
             if echo:
                 frame = {"kind": "message", "marker": marker}
             else:
@@ -209,7 +222,7 @@ async def run_load(urls, layout, *, seconds, interval, echo: bool) -> Stats:
             stats.sent_messages[marker] = time.perf_counter()
             await sockets[(i, "trainee")].send(json.dumps(frame))
             await asyncio.sleep(interval / 2)
-            score_id = f"s{i}-{n}"
+            score_id = f"s{phase}.{i}-{n}"
             frame = ({"kind": "score", "marker": score_id} if echo else
                      {"type": "score", "trait": TRAITS[n % 10], "score": 1 + n % 5, "client_id": score_id})
             stats.sent_scores[score_id] = time.perf_counter()
@@ -270,6 +283,8 @@ def main():
                         help="seconds between a room's trainee messages (and between its trainer's score changes); "
                              "20 s is a trainee typing a considered reply")
     parser.add_argument("--processes", type=int, default=1, choices=(1, 2))
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="the roleplay and the baseline take turns this many times, --seconds in all each")
     args = parser.parse_args()
     raise_fd_limit()
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
@@ -278,18 +293,19 @@ def main():
         env = {}
         if args.processes == 2:
             env["REDIS_URL"] = stack.enter_context(redis_server())
-        results = {}
-        for name, app, echo in (("roleplay", "academy.asgi:application", False),
-                                ("baseline", "bench.echo_asgi:application", True)):
-            with ExitStack() as servers:
-                urls = [start_daphne(app, database_url, servers, **env) for _ in range(args.processes)]
-                started = time.perf_counter()
-                stats = asyncio.run(run_load(urls, layout, seconds=args.seconds, interval=args.interval, echo=echo))
-                results[name] = stats.summary(args.rooms)
-                results[name]["rate"] = results[name]["frames"] / (time.perf_counter() - started)
+        sides = (("roleplay", "academy.asgi:application", False), ("baseline", "bench.echo_asgi:application", True))
+        urls = {name: [start_daphne(app, database_url, stack, **env) for _ in range(args.processes)]
+                for name, app, _echo in sides}
+        merged = {name: Stats() for name, _app, _echo in sides}
+        merged["roleplay"].acked = set()
+        for phase in range(args.rounds):
+            for name, _app, echo in sides:
+                merged[name].merge(asyncio.run(run_load(urls[name], layout, seconds=args.seconds / args.rounds,
+                                                        interval=args.interval, echo=echo, phase=phase)))
+        results = {name: stats.summary(args.rooms) for name, stats in merged.items()}
     layer = "Redis pub/sub, 2 daphne processes" if args.processes == 2 else "in-memory, 1 daphne process"
-    print(f"\n{args.rooms} rooms × 4 participants, {args.seconds:.0f} s, one message and one score per room "
-          f"every {args.interval:.1f} s; channel layer: {layer}\n")
+    print(f"\n{args.rooms} rooms × 4 participants, {args.seconds:.0f} s each in {args.rounds} turns, one message and "
+          f"one score per room every {args.interval:.1f} s; channel layer: {layer}\n")
     print(f"{'':28}{'roleplay':>12}{'baseline':>12}{'ratio':>8}")
     for key, label in (("message_p50", "trainee msg → observers p50"), ("message_p99", "trainee msg → observers p99"),
                        ("score_p50", "trainer score → trainee p50"), ("score_p99", "trainer score → trainee p99")):
@@ -298,7 +314,6 @@ def main():
     for key, label in (("frames", "frames sent"), ("deliveries", "deliveries measured"), ("lost", "events lost")):
         print(f"{label:28}{results['roleplay'][key]:12}{results['baseline'][key]:12}")
     print(f"{'frames refused (roleplay)':28}{results['roleplay']['refused']:>24}")
-    print(f"{'frames per second':28}{results['roleplay']['rate']:12.1f}{results['baseline']['rate']:12.1f}")
     worst = max(results["roleplay"]["message_p99"], results["roleplay"]["score_p99"])
     base = max(results["baseline"]["message_p99"], results["baseline"]["score_p99"])
     print(f"\ntargets: p99 ≤ 50 ms → {worst:.1f} ms ({'met' if worst <= 50 else 'NOT met'}); "
