@@ -19,7 +19,15 @@ from academy.models import Membership, Role
 
 from .kept import kept_lines
 from .readiness import CourseState, Judge, kept_verdict
-from .selectors import BY_NAME, all_competencies, live_courses, team_course_states, team_levels, team_rules
+from .selectors import (
+    BY_NAME,
+    all_competencies,
+    live_courses,
+    rules_print,
+    standing,
+    team_course_states,
+    team_rules,
+)
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -90,21 +98,15 @@ def matrix_csv(*, team, now=None) -> str:
     zone = timezone.get_current_timezone()
     context = (
         current_language(), str(zone), team.name, [(c.pk, c.name) for c in competencies],
-        [(r.kind, r.course.key if r.course else None, r.competency.id if r.competency else None, r.minimum)
-         for r in rules],
+        rules_print(rules),
         [(c.key, c.title, c.lesson_ids) for c in courses.values()],
     )
     header = ([_("Trainee"), _("Username"), _("Team"), _("Joined")] + [c.name for c in competencies]
               + [_("Evidence"), _("Readiness"), _("Unmet rules"), _("Days to readiness")])
 
     def write(members):
-        ids = [m.user_id for m in members]
-        trainees = ids if len(ids) <= BY_NAME else Membership.objects.filter(team=team, role=Role.TRAINEE).values(
-            "user_id")
-        rule_courses = [r.course.key for r in rules if r.kind == "course"]
-        progress = team_course_states(trainees=trainees, learner_ids=ids, courses=list(courses.values()),
-                                      wanted=rule_courses) if rule_courses else {}
-        kept = team_levels(trainees=trainees, learner_ids=ids, now=now, steps=bool(rules))
+        progress, kept = standing(team=team, learner_ids=[m.user_id for m in members], rules=rules,
+                                  courses=courses, now=now)
         judge = Judge(rules)
         no_levels: dict = {}
         statuses = {"ready": _("ready"), "not_ready": _("not ready"), "no_rules": _("no rules")}

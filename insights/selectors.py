@@ -686,24 +686,35 @@ def team_trends(*, team, period: str = DEFAULT_PERIOD, now=None) -> Trends:
     )
 
 
+def rules_print(rules: list[Rule]) -> list:
+    """What verdicts take from a team's rules, for the fingerprints of kept texts (insights.kept)."""
+    return [(r.kind, r.course.key if r.course else None, r.competency.id if r.competency else None, r.minimum)
+            for r in rules]
+
+
+def standing(*, team, learner_ids: list[int], rules: list[Rule], courses: dict, now) -> tuple[dict, TeamLevels]:
+    """What these trainees' verdicts are made of: their states in the rules' courses and their
+    kept levels with their history (the team's rows read by name when few, else all)."""
+    trainees = learner_ids if len(learner_ids) <= BY_NAME else Membership.objects.filter(
+        team=team, role=Role.TRAINEE).values("user_id")
+    rule_courses = [r.course.key for r in rules if r.kind == "course"]
+    progress = team_course_states(trainees=trainees, learner_ids=learner_ids, courses=list(courses.values()),
+                                  wanted=rule_courses) if rule_courses else {}
+    return progress, team_levels(trainees=trainees, learner_ids=learner_ids, now=now, steps=bool(rules))
+
+
 def team_readiness(*, team, rules: list[Rule], courses: dict, now) -> list:
     """Every trainee's verdict as a kept text (insights.kept): "ready <days to readiness>",
     "ready" (since when unknown), "not_ready" or "no_rules"; computed with `kept_verdict` only
     for the trainees whose evidence, progress or joining changed, or when the rules did."""
     from .kept import kept_lines
 
-    context = ([(r.kind, r.course.key if r.course else None, r.competency.id if r.competency else None, r.minimum)
-                for r in rules], [(c.key, c.lesson_ids) for c in courses.values()],
+    context = (rules_print(rules), [(c.key, c.lesson_ids) for c in courses.values()],
                str(timezone.get_current_timezone()))
 
     def write(members):
-        ids = [m.user_id for m in members]
-        trainees = ids if len(ids) <= BY_NAME else Membership.objects.filter(team=team, role=Role.TRAINEE).values(
-            "user_id")
-        rule_courses = [r.course.key for r in rules if r.kind == "course"]
-        progress = team_course_states(trainees=trainees, learner_ids=ids, courses=list(courses.values()),
-                                      wanted=rule_courses) if rule_courses else {}
-        kept = team_levels(trainees=trainees, learner_ids=ids, now=now, steps=bool(rules))
+        progress, kept = standing(team=team, learner_ids=[m.user_id for m in members], rules=rules, courses=courses,
+                                  now=now)
         judge, no_states, texts = Judge(rules), {}, {}
         for member in members:
             result = kept_verdict(judge, levels=kept.levels.get(member.user_id, no_states),
