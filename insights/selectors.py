@@ -659,9 +659,10 @@ def team_trends(*, team, period: str = DEFAULT_PERIOD, now=None) -> Trends:
     """The team's mean level per competency over the period, and readiness across the whole team.
 
     The mean at a moment is over the trainees with evidence of that competency by then. Reads
-    the level histories and course states kept per learner (team_levels, team_course_states:
-    recomputed only where out of date), so a cold read of 5,000 trainees walks their 100,000
-    level steps once instead of weighing all their evidence again; the view caches the result.
+    the level histories kept per learner (team_levels) and each trainee's kept verdict
+    (team_readiness), recomputed only where out of date, so a cold read of 5,000 trainees walks
+    their 100,000 level steps once instead of weighing all their evidence again; the view caches
+    the result.
     """
     now = now or timezone.now()
     since = period_start(period, now)
