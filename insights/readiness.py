@@ -244,12 +244,11 @@ def kept_verdict(judge: Judge, *, levels: dict, courses: dict, history: list[int
 
 
 def verdict(rules: list[Rule], *, cells: dict[int, Cell], courses: dict, joined_at: datetime | None = None,
-            explain: bool = True, wording: Wording | None = None, judge: Judge | None = None) -> Verdict:
+            wording: Wording | None = None, judge: Judge | None = None) -> Verdict:
     """The verdict for one learner, with every unmet rule in words and, if ready, since when.
 
-    `explain=False` leaves out the met rules' labels (team statistics need only who is ready and
-    since when). `judge`: one Judge of these rules for many verdicts in one language, so each
-    sentence is built once (else `wording`, one Wording for many).
+    `judge`: one Judge of these rules for many verdicts in one language, so each sentence is
+    built once (else `wording`, one Wording for many).
     """
     if not rules:
         return Verdict(status="no_rules")
@@ -259,8 +258,7 @@ def verdict(rules: list[Rule], *, cells: dict[int, Cell], courses: dict, joined_
     result.reasons = [text for text in outcomes if text is not None]
     if result.reasons:
         result.status = "not_ready"
-    if explain:
-        result.met = [judge.wording.label(rule) for rule, text in zip(rules, outcomes, strict=True) if text is None]
+    result.met = [judge.wording.label(rule) for rule, text in zip(rules, outcomes, strict=True) if text is None]
     if result.reasons:
         return result
     steps = {rule.competency.id: cell_steps(cells[rule.competency.id].rows, cells[rule.competency.id].level)
