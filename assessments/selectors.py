@@ -58,21 +58,16 @@ def weighted_score(rows, now: datetime) -> float | None:
     the evidence at different moments and in different orders, show the same level.
 
     It runs for every learner × competency of a team (70,000 at 5,000 trainees), hence the
-    shortcut for a single record and `recency_weight` written out in the loop.
+    shortcut for a single record.
     """
-    if len(rows) == 1:  # what the loop computes for one row: score × (weight × 1) / (weight × 1)
+    if len(rows) == 1:  # what the sums below make of one row: score × (weight × 1) / (weight × 1)
         score, weight = rows[0][0], rows[0][1]
         return score * weight / weight if weight > 0 else None
     if not rows:
         return None
-    newest = max([row[2] for row in rows])
-    if newest > now:
-        newest = now
-    weights, weighted = [], []
-    for row in rows:
-        weight = row[1] * 0.5 ** (max(0.0, (newest - row[2]).total_seconds() / 86400) / HALF_LIFE_DAYS)
-        weights.append(weight)
-        weighted.append(row[0] * weight)
+    newest = min(max([row[2] for row in rows]), now)
+    weights = [recency_weight(row[1], row[2], newest) for row in rows]
+    weighted = [row[0] * weight for row, weight in zip(rows, weights, strict=True)]
     total = fsum(weights)
     if total <= 0:
         return None
@@ -101,15 +96,18 @@ def learner_competency_levels(*, learner, now: datetime | None = None) -> list[C
 
 def learner_competency_history(*, learner, competency: Competency) -> list[tuple[datetime, float]]:
     """The level as it stood after each piece of evidence, oldest first (for charts)."""
+    return level_history(list(Evidence.objects.filter(learner=learner, competency=competency)
+                              .order_by("created_at", "id").values_list("score", "weight", "created_at")))
+
+
+def level_history(rows) -> list[tuple[datetime, float]]:
+    """The level (two decimals, for charts) right after each of the evidence rows (score, weight,
+    created_at, …), sorted by time, oldest first."""
     points = []
-    seen = []
-    for score, weight, created_at in Evidence.objects.filter(
-        learner=learner, competency=competency
-    ).order_by("created_at", "id").values_list("score", "weight", "created_at"):
-        seen.append((score, weight, created_at))
-        value = weighted_score(seen, created_at)
+    for index, row in enumerate(rows):
+        value = weighted_score(rows[: index + 1], row[2])
         if value is not None:
-            points.append((created_at, round(1 + 4 * value, 2)))
+            points.append((row[2], round(1 + 4 * value, 2)))
     return points
 
 

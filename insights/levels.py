@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import sys
 from array import array
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import groupby
@@ -156,40 +155,19 @@ def group_cells(rows, *, now: datetime, since: datetime | None = None) -> dict[i
     return cells
 
 
-def level_history(rows) -> list[tuple[datetime, float]]:
-    """The level right after each piece of evidence, oldest first (rows sorted by time).
-
-    The same computation as `assessments.selectors.learner_competency_history`, for rows
-    already in memory.
-    """
-    points = []
-    for index, row in enumerate(rows):
-        value = weighted_score(rows[: index + 1], row[2])
-        if value is not None:
-            points.append((row[2], round(1 + 4 * value, 2)))
-    return points
-
-
-def level_steps(rows, final: float | None = None) -> tuple[list[datetime], list[float | None]]:
-    """Times and the (rounded) level from each time on, for `level_at` lookups.
-
-    `final`: the level now, when the caller has it (group_cells computed it): levels change
-    only with new evidence, so it is the level after the last row and need not be recomputed.
-    """
-    times, levels = [], []
+def cell_steps(rows, final: float | None = None) -> list[tuple[datetime, float]]:
+    """(moment, level from then on) for each piece of evidence (rows sorted by time) after which
+    the cell has a level, rounded as shown. `final`: the level now, when the caller has it
+    (group_cells computed it): levels change only with new evidence, so it is the level after the
+    last row and need not be computed again."""
+    steps = []
     last = len(rows) - 1
     for index, row in enumerate(rows):
-        times.append(row[2])
-        if index == last and final is not None:
-            levels.append(final)
-        else:
-            levels.append(score_to_level(weighted_score(rows[: index + 1], row[2])))
-    return times, levels
-
-
-def cell_steps(rows, final: float | None = None) -> list[tuple[datetime, float]]:
-    """(moment, level from then on) for each piece of evidence after which the cell has a level."""
-    return [(at, level) for at, level in zip(*level_steps(rows, final), strict=True) if level is not None]
+        level = final if index == last and final is not None else score_to_level(
+            weighted_score(rows[: index + 1], row[2]))
+        if level is not None:
+            steps.append((row[2], level))
+    return steps
 
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -235,24 +213,21 @@ def decode_steps(values: list) -> list[list[int]]:
     return histories
 
 
+def history_cells(flat):
+    """(competency id, where its steps begin, where they end) for each competency of a kept
+    history (flat_steps): the moments stand at begin, begin + 2, … and each level right after."""
+    index, length = 0, len(flat)
+    while index < length:
+        begin = index + 2
+        index = begin + 2 * flat[index + 1]
+        yield flat[begin - 2], begin, index
+
+
 def steps_of(flat, competency_ids) -> dict[int, list[tuple[datetime, float]]]:
     """competency id → [(moment, level)] from a kept history, for the competencies named."""
     wanted = set(competency_ids)
-    steps, index = {}, 0
-    while index < len(flat):
-        competency_id, count = flat[index], flat[index + 1]
-        index += 2
-        if competency_id in wanted:
-            steps[competency_id] = [(EPOCH + flat[k] * MICROSECOND, flat[k + 1] / 10)
-                                    for k in range(index, index + 2 * count, 2)]
-        index += 2 * count
-    return steps
-
-
-def level_at(steps, moment: datetime) -> float | None:
-    times, levels = steps
-    index = bisect_right(times, moment)
-    return levels[index - 1] if index else None
+    return {competency_id: [(EPOCH + flat[k] * MICROSECOND, flat[k + 1] / 10) for k in range(begin, end, 2)]
+            for competency_id, begin, end in history_cells(flat) if competency_id in wanted}
 
 
 def evidence_shares(rows, now: datetime) -> list[float]:

@@ -31,6 +31,7 @@ from academy import access
 from academy.i18n import current_language
 from academy.models import Membership, Role, Team
 from assessments.models import Answer, Competency, Evidence
+from assessments.selectors import level_history
 from courses.models import LessonProgress, ReflectionAnswer
 from roleplay.models import RoleplaySession, SessionEvent, TraitScore
 
@@ -46,7 +47,7 @@ from .levels import (
     fetch_rows,
     flat_steps,
     group_cells,
-    level_history,
+    history_cells,
 )
 from .models import (
     EnvironmentLevel,
@@ -240,13 +241,10 @@ def trainee_page(*, team, page: int, per_page: int = PER_PAGE) -> list[Membershi
     )
 
 
-def page_evidence(learner_ids, competency_ids=None) -> list:
-    """Every piece of evidence of the learners (a list of ids or a subquery), or only of some
-    competencies, in one query, in the order group_cells takes it."""
-    evidence = Evidence.objects.filter(learner_id__in=learner_ids)
-    if competency_ids is not None:
-        evidence = evidence.filter(competency_id__in=competency_ids)
-    return evidence_rows(evidence)
+def page_evidence(learner_ids) -> list:
+    """Every piece of evidence of the learners (a list of ids or a subquery), in one query, in
+    the order group_cells takes it."""
+    return evidence_rows(Evidence.objects.filter(learner_id__in=learner_ids))
 
 
 def page_progress(learner_ids, course_keys) -> dict[int, list]:
@@ -738,14 +736,9 @@ def _trend_series(histories, competencies, *, since, now) -> tuple[list[dict], l
     whole microseconds.
     """
     histories = list(histories)
-    first = None
-    for flat in histories:  # the first moment anyone had a level, for the period "all"
-        index = 0
-        while index < len(flat):
-            count = flat[index + 1]
-            if count and (first is None or flat[index + 2] < first):
-                first = flat[index + 2]
-            index += 2 + 2 * count
+    # the first moment anyone had a level, for the period "all"
+    first = min((flat[begin] for flat in histories for _competency, begin, end in history_cells(flat) if begin < end),
+                default=None)
     moments = trend_moments(since, None if first is None else EPOCH + first * MICROSECOND, now)
     size = len(moments)
     start = (moments[0] - EPOCH) // MICROSECOND
@@ -753,24 +746,21 @@ def _trend_series(histories, competencies, *, since, now) -> tuple[list[dict], l
     sums = {c.pk: [0] * (size + 1) for c in competencies}  # levels × 10, whole numbers
     counts = {c.pk: [0] * (size + 1) for c in competencies}
     for flat in histories:
-        index, length = 0, len(flat)
-        while index < length:
-            competency_id, count = flat[index], flat[index + 1]
-            end = index + 2 + 2 * count
+        for competency_id, begin, end in history_cells(flat):
             column = sums.get(competency_id)
-            if column is not None and count:
-                previous = 0
-                for k in range(index + 2, end, 2):  # indexing: faster here than zip over two slices
-                    at = flat[k]
-                    # the first moment at or after this step: ceil((at - start) / step), or 0
-                    moment = -((start - at) // step) if at > start else 0
-                    if moment >= size:
-                        break  # after the last moment (evidence dated in the future)
-                    if k == index + 2:
-                        counts[competency_id][moment] += 1
-                    column[moment] += flat[k + 1] - previous
-                    previous = flat[k + 1]
-            index = end
+            if column is None:
+                continue
+            previous = 0
+            for k in range(begin, end, 2):  # indexing: faster here than zip over two slices
+                at = flat[k]
+                # the first moment at or after this step: ceil((at - start) / step), or 0
+                moment = -((start - at) // step) if at > start else 0
+                if moment >= size:
+                    break  # after the last moment (evidence dated in the future)
+                if k == begin:
+                    counts[competency_id][moment] += 1
+                column[moment] += flat[k + 1] - previous
+                previous = flat[k + 1]
     series = []
     for c in competencies:
         totals, numbers = accumulate(sums[c.pk][:size]), accumulate(counts[c.pk][:size])

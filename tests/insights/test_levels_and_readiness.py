@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone, translation
 
 from assessments.models import Evidence
-from assessments.selectors import learner_competency_history, learner_competency_levels
-from insights.levels import cell_steps, group_cells, level_history
+from assessments.selectors import learner_competency_history, learner_competency_levels, level_history
+from insights.levels import cell_steps, group_cells
 from insights.readiness import CourseInfo, Rule, course_states, first_ready_at, verdict
 from insights.selectors import page_evidence
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from academy.models import Membership, Role
 from assessments.models import Evidence
+from assessments.selectors import score_to_level, weighted_score
 from courses.models import LessonProgress
 from insights.levels import (
     cell_steps,
@@ -16,8 +17,6 @@ from insights.levels import (
     encode_steps,
     flat_steps,
     group_cells,
-    level_at,
-    level_steps,
     steps_of,
 )
 from insights.models import LevelSummary
@@ -80,9 +79,9 @@ def expected(team, period_days, now):
     means = {}
     for by_competency in cells.values():
         for competency_id, cell in by_competency.items():
-            steps = level_steps(cell.rows)
             for index, moment in enumerate(moments):
-                level = level_at(steps, moment)
+                before = [row for row in cell.rows if row[2] <= moment]
+                level = score_to_level(weighted_score(before, moment)) if before else None
                 if level is not None:
                     means.setdefault((competency_id, index), []).append(level)
     courses = {c.key: c for c in live_courses()}
