@@ -9,7 +9,7 @@ roleplay.statements.
 
 from __future__ import annotations
 
-from django.db import connection
+from django.db import connection, transaction
 
 
 def quote(name: str) -> str:
@@ -51,3 +51,18 @@ class Columns:
 
     def instance(self, row, start: int = 0):
         return self.model.from_db(connection.alias, self.attnames, self.values(row, start))
+
+
+def upsert(model, rows: list[tuple], *, fields: tuple[str, ...], unique: tuple[str, ...],
+           update: tuple[str, ...]) -> None:
+    """Insert rows of `fields` (values ready for the database), and where a row with the same
+    `unique` fields exists, set its `update` fields instead: one statement for any number of
+    rows (INSERT … ON CONFLICT, SQLite and PostgreSQL)."""
+    if not rows:
+        return
+    names = {name: column(model, name) for name in {*fields, *unique, *update}}
+    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(names[f] for f in fields)}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT ({', '.join(names[f] for f in unique)}) "
+           f"DO UPDATE SET {', '.join(f'{names[f]} = excluded.{names[f]}' for f in update)}")
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.executemany(sql, rows)

@@ -16,7 +16,6 @@ a previous release.
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from dataclasses import dataclass
 from functools import cache
@@ -29,6 +28,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from academy.fingerprints import code_fingerprint
 from assessments.models import Competency
 
 # Blocks holding a form: the learner's own answer, a CSRF token. Rendered on every request.
@@ -68,15 +68,8 @@ def code_version() -> str:
     """Fingerprint of what renders the fragments besides the data: the course templates, the
     compiled translations, the block definitions, this module and the Wagtail release (rich
     text, images, embeds)."""
-    digest = hashlib.blake2b(wagtail.__version__.encode(), digest_size=8)
     sources = sorted((settings.BASE_DIR / "templates" / "courses").rglob("*.html"))
-    sources += [Path(__file__), Path(__file__).with_name("blocks.py")]
-    for locale_path in settings.LOCALE_PATHS:
-        sources += sorted(Path(locale_path).glob("*/LC_MESSAGES/*.mo"))
-    for path in sources:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return code_fingerprint([*sources, Path(__file__), Path(__file__).with_name("blocks.py")], wagtail.__version__)
 
 
 def content_version_change() -> None:

@@ -15,10 +15,11 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
 
+from academy.fingerprints import code_fingerprint
 from academy.models import Membership, Role
+from academy.statements import upsert
 
 from .levels import fetch_rows
 from .models import ExportRow, LevelSummary, ProgressSummary
@@ -67,24 +68,12 @@ def _code_version() -> str:
     """What makes the texts besides the data: the exports', verdicts' and levels' code (with the
     level formula in assessments.selectors) and the compiled translations."""
     here = Path(__file__)
-    sources = [here, here.with_name("exports.py"), here.with_name("readiness.py"), here.with_name("levels.py"),
-               settings.BASE_DIR / "assessments" / "selectors.py"]
-    for locale_path in settings.LOCALE_PATHS:
-        sources += sorted(Path(locale_path).glob("*/LC_MESSAGES/*.mo"))
-    digest = hashlib.blake2b(digest_size=16)
-    for path in sources:
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return code_fingerprint([here, here.with_name("exports.py"), here.with_name("readiness.py"),
+                             here.with_name("levels.py"), settings.BASE_DIR / "assessments" / "selectors.py"])
 
 
 def _digest(*parts) -> str:
     return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
-
-
-def _export_row_columns() -> tuple[str, list[str]]:
-    quote = connection.ops.quote_name
-    return quote(ExportRow._meta.db_table), [quote(ExportRow._meta.get_field(name).column)
-                                            for name in ("team", "learner", "kind", "key", "text")]
 
 
 def kept_lines(*, team, kind: str, context: tuple, write) -> list[Member]:
@@ -107,13 +96,8 @@ def kept_lines(*, team, kind: str, context: tuple, write) -> list[Member]:
             member.kept_text = text
             if kept:
                 keep.append((team.pk, member.user_id, kind, keys[member.user_id], text))
-        if keep:
-            table, (team_id, learner_id, kind_, key, text) = _export_row_columns()
-            with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-                cursor.executemany(
-                    f"INSERT INTO {table} ({team_id}, {learner_id}, {kind_}, {key}, {text}) "
-                    f"VALUES (%s, %s, %s, %s, %s) ON CONFLICT ({team_id}, {kind_}, {learner_id}) DO UPDATE "
-                    f"SET {key} = excluded.{key}, {text} = excluded.{text}", keep)
+        upsert(ExportRow, keep, fields=("team", "learner", "kind", "key", "text"), unique=("team", "kind", "learner"),
+               update=("key", "text"))
     # the lines of those who left the team (one statement)
     ExportRow.objects.filter(team=team, kind=kind).exclude(
         learner_id__in=Membership.objects.filter(team=team, role=Role.TRAINEE).values("user_id")).delete()

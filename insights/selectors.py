@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from operator import itemgetter
 
-from django.db import connection, transaction
 from django.db.models import CharField, Count, Max, Q, Subquery, Sum, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
@@ -30,6 +29,7 @@ from wagtail.models import Page
 from academy import access
 from academy.i18n import current_language
 from academy.models import Membership, Role, Team
+from academy.statements import upsert
 from assessments.models import Answer, Competency, Evidence
 from assessments.selectors import level_history
 from courses.models import LessonProgress, ReflectionAnswer
@@ -449,17 +449,9 @@ def team_levels(*, trainees, learner_ids: list[int], now, steps: bool = False, l
                 for value in (competency_id, level, count)]
         version = versions.get(learner_id, 0)
         rows.append((learner_id, version, version, json.dumps(flat, separators=(",", ":")), encode_steps(history)))
-    if rows:
-        # One statement for any number of rows, which never touches evidence_version: only the
-        # triggers raise it.
-        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {LevelSummary._meta.db_table} "
-                "(learner_id, evidence_version, computed_version, levels, steps) "
-                "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (learner_id) DO UPDATE "
-                "SET computed_version = excluded.computed_version, levels = excluded.levels, steps = excluded.steps",
-                rows,
-            )
+    # An update never touches evidence_version: only the triggers raise it.
+    upsert(LevelSummary, rows, fields=("learner", "evidence_version", "computed_version", "levels", "steps"),
+           unique=("learner",), update=("computed_version", "levels", "steps"))
     return TeamLevels(levels=learner_levels, steps=histories, provisional=provisional)
 
 
@@ -516,15 +508,11 @@ def team_course_states(*, trainees, learner_ids: list[int], courses: list[Course
         states[learner_id] = {course.key: learner_totals[course.key] for course in courses
                               if course.key in learner_totals and _hex(course.key) in returned}
         version = versions.get(learner_id, 0)
-        kept.append((learner_id, version, version, json.dumps(entries, separators=(",", ":"))))
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {ProgressSummary._meta.db_table} "
-            "(learner_id, progress_version, computed_version, courses, completions_version) "
-            "VALUES (%s, %s, %s, %s, 0) ON CONFLICT (learner_id) DO UPDATE "
-            "SET computed_version = excluded.computed_version, courses = excluded.courses",
-            kept,
-        )
+        kept.append((learner_id, version, version, json.dumps(entries, separators=(",", ":")), 0))
+    # A new row starts its completions at 0; an update never touches the versions (the triggers' own).
+    upsert(ProgressSummary, kept,
+           fields=("learner", "progress_version", "computed_version", "courses", "completions_version"),
+           unique=("learner",), update=("computed_version", "courses"))
     return states
 
 
