@@ -56,30 +56,17 @@ def _local_date(moment, zone) -> str:
     return moment.astimezone(zone).date().isoformat()
 
 
-def _line(row: list) -> str:
+def _csv(rows: list[list]) -> str:
+    """Rows as CSV text (the lines of one trainee, or the header)."""
     buffer = io.StringIO()
-    csv.writer(buffer).writerow(row)
+    csv.writer(buffer).writerows(rows)
     return buffer.getvalue()
 
 
 def _export(*, team, kind: str, header: list, context: tuple, write) -> str:
     """The export's header and each trainee's lines, kept per language (insights.kept)."""
     members = kept_lines(team=team, kind=f"{kind}-{current_language()}", context=context, write=write)
-    return "\ufeff" + _line(header) + "".join(m.kept_text for m in members)  # BOM: spreadsheets read UTF-8
-
-
-def _lines(members, row_lists) -> dict[int, tuple[str, bool]]:
-    """learner id → (their rows as CSV text, whether to keep them) from learner id → (rows, keep)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    written = {}
-    for member in members:
-        rows, keep = row_lists[member.user_id]
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerows(rows)
-        written[member.user_id] = (buffer.getvalue(), keep)
-    return written
+    return "\ufeff" + _csv([header]) + "".join(m.kept_text for m in members)  # BOM: spreadsheets read UTF-8
 
 
 def matrix_csv(*, team, now=None) -> str:
@@ -125,7 +112,7 @@ def matrix_csv(*, team, now=None) -> str:
                    "; ".join(result.reasons), "" if result.days_to_ready is None else result.days_to_ready]
             )
             rows[member.user_id] = ([row], member.user_id not in kept.provisional)
-        return _lines(members, rows)
+        return {user_id: (_csv(lines), keep) for user_id, (lines, keep) in rows.items()}
 
     return _export(team=team, kind="matrix", header=header, context=context, write=write)
 
@@ -163,6 +150,6 @@ def progress_csv(*, team) -> str:
                     round(state.seconds / 60),
                 ])
             rows[member.user_id] = (learner_rows, True)
-        return _lines(members, rows)
+        return {user_id: (_csv(lines), keep) for user_id, (lines, keep) in rows.items()}
 
     return _export(team=team, kind="progress", header=header, context=context, write=write)

@@ -135,41 +135,21 @@ def _number(value: float) -> str:
 
 
 class Wording:
-    """The sentences of verdicts in the active language, each built once.
-
-    Translating and formatting a sentence (gettext, the decimal separator, a competency's name
-    in the active language) costs far more than judging the rule; an export of 5,000 trainees
-    says the same few dozen sentences again and again. A sentence is kept under everything it
-    is made of, so one Wording may serve any rules, but only one language: make one per export
-    or page, inside the language it is read in.
-    """
-
-    def __init__(self):
-        self._said: dict[tuple, str] = {}
-
-    def _say(self, key: tuple, build) -> str:
-        text = self._said.get(key)
-        if text is None:
-            text = self._said[key] = build()
-        return text
+    """The sentences of verdicts in the active language (a Judge keeps each one it has said)."""
 
     def label(self, rule: Rule) -> str:
-        key = ("met", rule.course.title) if rule.kind == "course" else ("met", rule.competency.id, rule.minimum)
-        return self._say(key, lambda: rule.label)
+        return rule.label
 
     def course_not_completed(self, course: CourseInfo, done: int, total: int) -> str:
-        return self._say(("course", course.title, done, total), lambda: _(
-            "Course “%(course)s” not completed (%(done)s of %(total)s lessons)"
-        ) % {"course": course.title, "done": done, "total": total})
+        return _("Course “%(course)s” not completed (%(done)s of %(total)s lessons)") % {
+            "course": course.title, "done": done, "total": total}
 
     def no_evidence(self, competency) -> str:
-        return self._say(("none", competency.id),
-                         lambda: _("No evidence for %(competency)s") % {"competency": competency.name})
+        return _("No evidence for %(competency)s") % {"competency": competency.name}
 
     def below(self, competency, level: float, minimum: float) -> str:
-        return self._say(("below", competency.id, level, minimum), lambda: _(
-            "%(competency)s %(level)s < %(minimum)s required"
-        ) % {"competency": competency.name, "level": _number(level), "minimum": _number(minimum)})
+        return _("%(competency)s %(level)s < %(minimum)s required") % {
+            "competency": competency.name, "level": _number(level), "minimum": _number(minimum)}
 
 
 class Judge:
@@ -182,9 +162,10 @@ class Judge:
     there is one test of a rule.
     """
 
-    def __init__(self, rules: list[Rule], wording: Wording | None = None):
+    def __init__(self, rules: list[Rule]):
         self.rules = rules
-        self.wording = wording or Wording()
+        self.wording = Wording()
+        self._labels: dict[int, str] = {}  # rule position → its label, for the met rules
         self.level_ids = [rule.competency.id for rule in rules if rule.kind == "level"]
         self._checks = [
             (True, rule.course.key, len(rule.course.lesson_keys), rule, {}) if rule.kind == "course"
@@ -225,6 +206,23 @@ class Judge:
         """The unmet rules in words, in the rules' order (empty: every rule is met)."""
         return [text for text in self.outcomes(levels, courses) if text is not None]
 
+    def met(self, outcomes: list[str | None]) -> list[str]:
+        """The labels of the rules `outcomes` says are met, in the rules' order."""
+        labels = []
+        for index, (rule, text) in enumerate(zip(self.rules, outcomes, strict=True)):
+            if text is None:
+                if index not in self._labels:
+                    self._labels[index] = self.wording.label(rule)
+                labels.append(self._labels[index])
+        return labels
+
+    def since(self, result: Verdict, *, steps: dict, courses: dict, joined_at: datetime | None) -> Verdict:
+        """A ready verdict with since when and the days from joining to then."""
+        result.ready_at = first_ready_at(self.rules, steps=steps, courses=courses)
+        if result.ready_at is not None and joined_at is not None:
+            result.days_to_ready = days_between(joined_at, result.ready_at)
+        return result
+
 
 def kept_verdict(judge: Judge, *, levels: dict, courses: dict, history: list[int] | None,
                  joined_at: datetime | None) -> Verdict:
@@ -236,37 +234,27 @@ def kept_verdict(judge: Judge, *, levels: dict, courses: dict, history: list[int
     reasons = judge.reasons({pk: levels[pk][0] for pk in judge.level_ids if pk in levels}, courses)
     if reasons:
         return Verdict(status="not_ready", reasons=reasons)
-    result = Verdict(status="ready")
-    result.ready_at = first_ready_at(judge.rules, steps=steps_of(history or [], judge.level_ids), courses=courses)
-    if result.ready_at is not None and joined_at is not None:
-        result.days_to_ready = days_between(joined_at, result.ready_at)
-    return result
+    return judge.since(Verdict(status="ready"), steps=steps_of(history or [], judge.level_ids), courses=courses,
+                       joined_at=joined_at)
 
 
 def verdict(rules: list[Rule], *, cells: dict[int, Cell], courses: dict, joined_at: datetime | None = None,
-            wording: Wording | None = None, judge: Judge | None = None) -> Verdict:
+            judge: Judge | None = None) -> Verdict:
     """The verdict for one learner, with every unmet rule in words and, if ready, since when.
 
     `judge`: one Judge of these rules for many verdicts in one language, so each sentence is
-    built once (else `wording`, one Wording for many).
+    built once.
     """
     if not rules:
         return Verdict(status="no_rules")
-    judge = judge or Judge(rules, wording)
+    judge = judge or Judge(rules)
     outcomes = judge.outcomes({pk: cell.level for pk, cell in cells.items()}, courses)
-    result = Verdict(status="ready")
-    result.reasons = [text for text in outcomes if text is not None]
-    if result.reasons:
-        result.status = "not_ready"
-    result.met = [judge.wording.label(rule) for rule, text in zip(rules, outcomes, strict=True) if text is None]
-    if result.reasons:
+    reasons = [text for text in outcomes if text is not None]
+    result = Verdict(status="not_ready" if reasons else "ready", reasons=reasons, met=judge.met(outcomes))
+    if reasons:
         return result
-    steps = {rule.competency.id: cell_steps(cells[rule.competency.id].rows, cells[rule.competency.id].level)
-             for rule in rules if rule.kind == "level" and rule.competency.id in cells}
-    result.ready_at = first_ready_at(rules, steps=steps, courses=courses)
-    if result.ready_at is not None and joined_at is not None:
-        result.days_to_ready = days_between(joined_at, result.ready_at)
-    return result
+    steps = {pk: cell_steps(cells[pk].rows, cells[pk].level) for pk in judge.level_ids if pk in cells}
+    return judge.since(result, steps=steps, courses=courses, joined_at=joined_at)
 
 
 def days_between(start: datetime, end: datetime) -> int:

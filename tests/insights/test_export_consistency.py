@@ -14,7 +14,7 @@ from assessments.selectors import learner_competency_levels, recency_weight, wei
 from courses.models import LessonProgress
 from insights import exports, readiness
 from insights.levels import group_cells
-from insights.readiness import Judge, Wording, course_states, verdict
+from insights.readiness import Judge, course_states, verdict
 from insights.selectors import (
     collector_paused,
     live_courses,
@@ -138,20 +138,19 @@ def test_reasons_are_built_once_per_export_and_read_as_before(ruled_team, team_a
 
 
 @pytest.mark.parametrize("language", ["en", "pl"])
-def test_shared_wording_says_what_a_fresh_one_says(ruled_team, team_a, language):
+def test_a_shared_judge_says_what_a_fresh_one_says(ruled_team, team_a, language):
     now = timezone.now()
     with translation.override(language):
         heatmap = team_heatmap(team=team_a, trainee_count=3, now=now)
-        shared = Wording()
-        judge = Judge(heatmap.rules, shared)
+        judge = Judge(heatmap.rules)
         for trainee_row in heatmap.rows:
             cells = {hc.competency.pk: hc.cell for hc in trainee_row.cells if hc.cell}
             levels = {pk: cell.level for pk, cell in cells.items()}
             states = {state.info.key: state for state in trainee_row.courses}
             for index, rule in enumerate(heatmap.rules):
-                alone = Judge([rule]).outcomes(levels, states)[0]  # a fresh Judge and Wording
+                alone = Judge([rule]).outcomes(levels, states)[0]  # a fresh Judge
                 assert judge.outcomes(levels, states)[index] == alone
-                assert shared.label(rule) == rule.label
+            assert judge.met([None] * len(heatmap.rules)) == [rule.label for rule in heatmap.rules]
             assert verdict(heatmap.rules, cells=cells, courses=states, judge=judge).reasons == \
                 trainee_row.verdict.reasons
     if language == "pl":
