@@ -1,9 +1,7 @@
 """The fast whole-team reads of the exports say what the per-trainee pages say: the same level,
 verdict, reasons and days to readiness, the same course progress, in both languages."""
 
-import csv
 import gc
-import io
 from datetime import timedelta
 
 import pytest
@@ -25,10 +23,7 @@ from insights.selectors import (
     trainee_profile,
 )
 from insights.services import readiness_rules_save
-
-
-def read_csv(text: str) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+from tests.insights.csvs import read_csv
 
 
 def reference_score(rows, now):

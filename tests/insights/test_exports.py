@@ -1,7 +1,5 @@
 """CSV and xAPI exports: the same numbers as the screen, valid statements, a fixed query count."""
 
-import csv
-import io
 import json
 
 from django.db import connection
@@ -12,6 +10,7 @@ from ralph.models.xapi.base.statements import BaseXapiStatement
 
 from insights import xapi
 from insights.services import readiness_rules_save
+from tests.insights.csvs import read_csv
 
 from .test_dashboard import seed_team
 
@@ -19,11 +18,6 @@ from .test_dashboard import seed_team
 def url(name, *args, lang="en"):
     with translation.override(lang):
         return reverse(name, args=args)
-
-
-def read_csv(response) -> list[list[str]]:
-    text = response.content.decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(text)))
 
 
 def test_matrix_csv_has_levels_verdict_and_reasons(client, manager, trainee, add_evidence, competencies, team_a):

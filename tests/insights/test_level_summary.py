@@ -3,8 +3,6 @@ always what is computed from the evidence and the lesson progress: the database 
 learner's kept values out of date with any change to them, however it is written, and a read
 recomputes them."""
 
-import csv
-import io
 from datetime import timedelta
 
 import pytest
@@ -26,10 +24,7 @@ from insights.selectors import (
     team_levels,
     team_stamp,
 )
-
-
-def read_csv(text: str) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+from tests.insights.csvs import read_csv
 
 
 def recomputed(learners) -> dict:
