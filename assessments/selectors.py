@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 
 from .models import Competency, Evidence
+from .statements import attempts_of
 
 if TYPE_CHECKING:
     from .models import Attempt, Quiz
@@ -149,7 +150,9 @@ def quiz_status(*, learner, quiz) -> QuizStatus:
     status = QuizStatus(quiz=quiz)
     if not learner.is_authenticated:
         return status
-    status.attempts = list(Attempt.objects.filter(learner=learner, quiz=quiz).order_by("-number"))
+    status.attempts = attempts_of(learner_id=learner.pk, quiz_id=quiz.pk)
+    for attempt in status.attempts:
+        Attempt.quiz.field.set_cached_value(attempt, quiz)
     _fill_status(status)
     return status
 
