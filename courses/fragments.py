@@ -65,11 +65,15 @@ class LessonFragments:
 
 @cache
 def code_version() -> str:
-    """Fingerprint of what renders the fragments besides the data: the course templates, the
-    compiled translations, the block definitions, this module and the Wagtail release (rich
-    text, images, embeds)."""
-    sources = sorted((settings.BASE_DIR / "templates" / "courses").rglob("*.html"))
-    return code_fingerprint([*sources, Path(__file__), Path(__file__).with_name("blocks.py")], wagtail.__version__)
+    """Fingerprint of what renders cached lessons (these fragments and courses.shells) besides
+    the data: every template (a shell is a whole page), the compiled translations, the modules
+    that build the pages and the Wagtail release (rich text, images, embeds)."""
+    base = settings.BASE_DIR
+    sources = sorted((base / "templates").rglob("*.html"))
+    modules = [Path(__file__).with_name(name) for name in ("blocks.py", "fragments.py", "parts.py", "selectors.py", "shells.py")]
+    modules += [base / "academy" / "context_processors.py", base / "assessments" / "templatetags" / "quiz_tags.py",
+                base / "roleplay" / "templatetags" / "roleplay_tags.py"]
+    return code_fingerprint([*sources, *modules], wagtail.__version__)
 
 
 def content_version_change() -> None:
@@ -116,16 +120,23 @@ def _render(lesson, version: str) -> LessonFragments:
     )
 
 
+def content_version(found: str | None = None) -> str:
+    """The version of everything cached lessons show besides their own content (`found`: the
+    value a caller already read with other keys)."""
+    version = found if found is not None else default_cache.get(CONTENT_VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        if not default_cache.add(CONTENT_VERSION_KEY, version, None):
+            version = default_cache.get(CONTENT_VERSION_KEY) or version
+    return version
+
+
 def lesson_fragments(*, lesson) -> LessonFragments:
     """The lesson's blocks as everyone sees them, in the active language (one cache read when
     cached; the competencies query and the block templates when not)."""
     key = _fragments_key(lesson, get_language())
     found = default_cache.get_many([key, CONTENT_VERSION_KEY])
-    version = found.get(CONTENT_VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        if not default_cache.add(CONTENT_VERSION_KEY, version, None):
-            version = default_cache.get(CONTENT_VERSION_KEY) or version
+    version = content_version(found.get(CONTENT_VERSION_KEY))
     fragments = found.get(key)
     if (
         fragments is None

@@ -183,11 +183,13 @@ class LessonPage(LoginRequiredPageMixin, Page):
         verbose_name = _("lesson")
         verbose_name_plural = _("lessons")
 
-    def get_context(self, request, *args, **kwargs):
+    def get_context(self, request, *args, just_completed=False, item=None, **kwargs):
+        """The whole page for this request (previews, answers to a post); a plain view of a
+        live lesson comes from courses.shells."""
         from .selectors import lesson_context
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(lesson_context(lesson=self, request=request))
+        context.update(lesson_context(lesson=self, request=request, just_completed=just_completed, item=item))
         return context
 
 

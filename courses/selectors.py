@@ -16,6 +16,7 @@ from urllib.parse import quote
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.http import RFC3986_SUBDELIMS
+from django.utils.safestring import mark_safe
 from wagtail.models import Locale, Page
 
 from academy import access
@@ -23,9 +24,8 @@ from academy.i18n import current_language
 from academy.models import Membership, Role, Team, User
 from assessments.models import Competency
 
-from .forms import ReflectionForm
-from .fragments import PER_REQUEST_BLOCK_TYPES, lesson_fragments
-from .metrics import METRICS, CalculatorForm
+from .fragments import lesson_fragments
+from .metrics import METRICS
 from .models import CourseAssignment, CoursePage, Enrolment, LessonPage, LessonProgress, ReflectionAnswer
 from .statements import outline_rows, reflection_answers
 
@@ -61,7 +61,11 @@ class LessonStatus:
 
     @property
     def state(self) -> str:
-        return "completed" if self.completed else "started" if self.started else "new"
+        return progress_state(self.progress)
+
+
+def progress_state(progress: LessonProgress | None) -> str:
+    return "completed" if progress and progress.completed_at else "started" if progress else "new"
 
 
 @dataclass
@@ -291,8 +295,8 @@ def lesson_outline(*, lesson: LessonPage, learner=None) -> Outline:
 @dataclass
 class BodyItem:
     id: str
-    block: object = None  # the StreamChild of a block rendered per request (every block in a preview)
-    html: str = ""  # the cached markup of a block that is the same for every learner
+    block: object = None  # the StreamChild (a preview renders every block from it)
+    html: str = ""  # the block's markup: cached, or a learner's part (see courses.parts)
     form: object = None
     result: object = None
     saved: ReflectionAnswer | None = None
@@ -302,6 +306,71 @@ class BodyItem:
     @property
     def metric_label(self) -> str:
         return METRICS.get(self.block.value["metric"], "") if self.block.block_type == "calculator" else ""
+
+
+@dataclass(frozen=True)
+class CourseLink:
+    title: str
+    url: str
+    key: uuid.UUID
+
+
+@dataclass(frozen=True)
+class OutlineEntry:
+    """A lesson in a lesson page's outline, as every learner sees it."""
+
+    lesson_key: uuid.UUID
+    title: str
+    url: str
+    current: bool
+
+
+@dataclass(frozen=True)
+class LearnerBlock:
+    """A block rendered for each learner (a reflection, a calculator) and its place in the body."""
+
+    index: int
+    id: str
+    block_type: str
+
+
+@dataclass(frozen=True)
+class LessonLayout:
+    """What a lesson page shows that is the same for every learner; courses.shells keeps it
+    with the rendered page. `blocks` holds each block's markup, or "" where a learner's block
+    goes; a preview has none (it renders every block itself)."""
+
+    course: CourseLink | None
+    entries: tuple[OutlineEntry, ...]
+    position: int | None  # of the lesson itself in `entries`
+    competencies: tuple
+    blocks: tuple = ()
+
+    @property
+    def learner_items(self) -> list[LearnerBlock]:
+        return [LearnerBlock(index, cached.id, cached.block_type) for index, cached in enumerate(self.blocks)
+                if not cached.html]
+
+    @property
+    def reflection_ids(self) -> set[str]:
+        return {item.id for item in self.learner_items if item.block_type == "reflection"}
+
+    def entry(self, offset: int) -> OutlineEntry | None:
+        if self.position is None or not 0 <= self.position + offset < len(self.entries):
+            return None
+        return self.entries[self.position + offset]
+
+
+@dataclass
+class LearnerFacts:
+    """What one learner brings to a lesson page (courses.parts renders it)."""
+
+    states: list[str]  # "new", "started" or "completed", for each lesson of the outline
+    reflections: dict[str, ReflectionAnswer] = field(default_factory=dict)
+    quiz_status: object = None
+    path: str = ""  # where the quiz panel comes back to
+    just_completed: bool = False
+    items: dict[str, BodyItem] = field(default_factory=dict)  # blocks to show as they are (a form with errors)
 
 
 def _preview_items(lesson: LessonPage) -> tuple[list[BodyItem], list[Competency]]:
@@ -321,75 +390,96 @@ def _preview_items(lesson: LessonPage) -> tuple[list[BodyItem], list[Competency]
     return items, own
 
 
-def lesson_body_items(*, lesson: LessonPage, learner, preview: bool = False):
-    """The lesson's blocks: the cached markup of those that are the same for everyone (see
-    courses.fragments), and per request a reflection with the learner's saved answer and a
-    calculator form; returns (items, the lesson's own competencies)."""
-    if preview or not lesson.pk:
-        items, own = _preview_items(lesson)
-    else:
-        fragments = lesson_fragments(lesson=lesson)
-        own = fragments.competencies
-        items = [
-            BodyItem(id=cached.id, html=cached.safe_html) if cached.html
-            else BodyItem(id=cached.id, block=lesson.body[index])
-            for index, cached in enumerate(fragments.blocks)
-        ]
-    learner_items = [item for item in items if item.block is not None and item.block.block_type in PER_REQUEST_BLOCK_TYPES]
-    reflection_ids = [item.id for item in learner_items if item.block.block_type == "reflection"]
-    saved = {}
-    if reflection_ids and learner.is_authenticated and lesson.pk:
-        saved = {
-            answer.block_id: answer
-            for answer in reflection_answers(learner_id=learner.pk, lesson_key=lesson.translation_key)
-            if answer.block_id in reflection_ids
-        }
-    for item in learner_items:
-        if item.block.block_type == "reflection":
-            item.saved = saved.get(item.id)
-            item.form = ReflectionForm(
-                prefix=f"r-{item.id}", initial={"answer": item.saved.answer if item.saved else ""}
-            )
-        else:
-            item.form = CalculatorForm(item.block.value["metric"], prefix=f"c-{item.id}")
-    return items, own
-
-
-def _attach_urls(outline: Outline, request) -> None:
-    """Each lesson's URL is its course's URL plus its slug: reverse() once, not once per lesson."""
-    outline.course_url = outline.course.get_url(request) if outline.course is not None else ""
+def lesson_layout(*, lesson: LessonPage, outline: Outline, request, preview: bool = False) -> LessonLayout:
+    """The page as every learner sees it: the outline's titles and links, the cached blocks
+    (courses.fragments) and the lesson's competencies."""
+    course = outline.course
+    course_url = course.get_url(request) if course is not None else ""
+    entries = []
     for status in outline.lessons:
-        if outline.course_url:
-            status.url = f"{outline.course_url}{quote(status.page.slug, safe=RFC3986_SUBDELIMS + '/~:@')}/"
+        if course_url:  # a lesson's URL is its course's and its slug: reverse() once, not once per lesson
+            url = f"{course_url}{quote(status.page.slug, safe=RFC3986_SUBDELIMS + '/~:@')}/"
         else:
-            status.url = status.page.get_url(request) or ""
+            url = status.page.get_url(request) or ""
+        entries.append(OutlineEntry(status.page.translation_key, status.page.title, url, status.page.pk == lesson.pk))
+    link = CourseLink(course.title, course_url, course.translation_key) if course is not None else None
+    if preview or not lesson.pk:
+        return LessonLayout(link, tuple(entries), outline.position, ())
+    fragments = lesson_fragments(lesson=lesson)
+    return LessonLayout(link, tuple(entries), outline.position, fragments.competencies, fragments.blocks)
 
 
-def lesson_context(*, lesson: LessonPage, request) -> dict:
+def learner_reflections(*, lesson: LessonPage, learner, block_ids: set[str]) -> dict[str, ReflectionAnswer]:
+    """The learner's saved answers to some of the lesson's reflection prompts (one query, none
+    for no prompt)."""
+    if not block_ids or not learner.is_authenticated:
+        return {}
+    answers = reflection_answers(learner_id=learner.pk, lesson_key=lesson.translation_key)
+    return {answer.block_id: answer for answer in answers if answer.block_id in block_ids}
+
+
+def lesson_template_context(*, lesson: LessonPage, layout: LessonLayout, parts: dict, partial: bool,
+                            items: list[BodyItem] | None = None) -> dict:
+    """The lesson template's context besides the page and the request: the layout and, where
+    the learner's parts go, `parts` by name (courses.parts: the parts themselves, or a shell's
+    markers)."""
+    from .parts import block_part, entry_mark, entry_state
+
+    if items is None:
+        items = [BodyItem(id=cached.id, html=cached.safe_html if cached.html else parts[block_part(cached.id)])
+                 for cached in layout.blocks]
+    outline = [
+        {"title": entry.title, "url": entry.url, "current": entry.current,
+         "state": parts[entry_state(index)], "mark": parts[entry_mark(index)]}
+        for index, entry in enumerate(layout.entries)
+    ]
+    return {
+        "base_template": "courses/partial_base.html" if partial else "base.html",
+        "course": layout.course,
+        "course_url": layout.course.url if layout.course else "",
+        "outline": outline,
+        "position": (layout.position or 0) + 1,
+        "previous_lesson": layout.entry(-1),
+        "next_lesson": layout.entry(+1),
+        "competencies": layout.competencies,
+        "body_items": items,
+        "mine": parts,
+    }
+
+
+def lesson_context(*, lesson: LessonPage, request, just_completed: bool = False, item: BodyItem | None = None) -> dict:
+    """The lesson rendered whole on this request: previews, the answers to a post, pages with
+    a message to show (every other view comes from courses.shells). `item` shows one block as
+    it is (a form with its errors)."""
+    from django.middleware.csrf import get_token
+
+    from assessments.selectors import quiz_status
+
+    from .parts import CSRF_MARKER, learner_parts
+
     user = request.user
     preview = bool(getattr(request, "is_preview", False))
     outline = getattr(lesson, "_outline", None) or lesson_outline(lesson=lesson, learner=user)
-    current = outline.current or LessonStatus(page=lesson)
-    _attach_urls(outline, request)
+    layout = lesson_layout(lesson=lesson, outline=outline, request=request, preview=preview)
+    facts = LearnerFacts(
+        states=[status.state for status in outline.lessons],
+        reflections=learner_reflections(lesson=lesson, learner=user, block_ids=layout.reflection_ids),
+        quiz_status=quiz_status(learner=user, quiz=lesson.quiz) if lesson.quiz_id else None,
+        path=request.path,
+        just_completed=just_completed,
+        items={item.id: item} if item is not None else {},
+    )
+    token = get_token(request)
+    parts = {name: mark_safe(part.replace(CSRF_MARKER, token))
+             for name, part in learner_parts(lesson=lesson, layout=layout, facts=facts).items()}
     htmx = getattr(request, "htmx", None)
     partial = bool(htmx) and not htmx.boosted and not htmx.history_restore_request
-    items, competencies = lesson_body_items(lesson=lesson, learner=user, preview=preview)
-    return {
-        "base_template": "courses/partial_base.html" if partial else "base.html",
-        "course": outline.course,
-        "outline": outline.lessons,
-        "current": current,
-        "course_url": outline.course_url,
-        "previous_lesson": outline.previous,
-        "previous_url": outline.lessons[outline.position - 1].url if outline.previous else "",
-        "next_lesson": outline.next,
-        "next_url": outline.lessons[outline.position + 1].url if outline.next else "",
-        "position": (outline.position or 0) + 1,
-        "course_completed": outline.completed,
-        "course_percent": outline.percent,
-        "competencies": competencies,
-        "body_items": items,
-    }
+    if lesson.pk and not preview:
+        return lesson_template_context(lesson=lesson, layout=layout, parts=parts, partial=partial)
+    items, competencies = _preview_items(lesson)
+    context = lesson_template_context(lesson=lesson, layout=layout, parts=parts, partial=partial, items=items)
+    context["competencies"] = competencies
+    return context
 
 
 # --- assignments ----------------------------------------------------------------------------

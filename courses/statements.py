@@ -128,3 +128,29 @@ def progress_seen(*, learner_id: int, lesson_key, now, credit: int) -> None:
             learner_id,
             fields.get_field("lesson_key").get_db_prep_value(lesson_key, connection),
         ])
+
+
+@cache
+def _progress_of():
+    progress = Columns(LessonProgress, {LessonProgress: "lp"}, {"lesson_key", *OUTLINE_PROGRESS_FIELDS})
+    column = lambda name: _column(LessonProgress, name)  # noqa: E731
+    sql = (
+        f"SELECT {progress.sql} FROM {_q(LessonProgress._meta.db_table)} lp "
+        f"WHERE lp.{column('learner')} = %s AND lp.{column('lesson_key')} IN ({{}})"
+    )
+    return sql, progress
+
+
+def progress_of(*, learner_id: int, lesson_keys: list) -> dict:
+    """The learner's progress rows for some lessons, by lesson key (one query)."""
+    if not lesson_keys:
+        return {}
+    sql, columns = _progress_of()
+    field = LessonProgress._meta.get_field("lesson_key")
+    with connection.cursor() as cursor:
+        cursor.execute(sql.format(", ".join(["%s"] * len(lesson_keys))),
+                       [learner_id, *(field.get_db_prep_value(key, connection) for key in lesson_keys)])
+        rows = [columns.instance(row) for row in cursor.fetchall()]
+    for row in rows:
+        row.learner_id = learner_id
+    return {row.lesson_key: row for row in rows}

@@ -21,7 +21,7 @@ from academy.i18n import current_language
 from academy.models import ADMIN_ROLE, Role
 from academy.selectors import recent_announcements, user_memberships
 
-from . import selectors, services
+from . import selectors, services, shells
 from .forms import AssignmentForm, ReflectionForm
 from .metrics import CalculatorForm, calculate
 from .models import CourseAssignment, CoursePage, LessonPage
@@ -47,6 +47,11 @@ def course_page_serve(request, page: CoursePage):
 def lesson_page_serve(request, page: LessonPage):
     if request.method not in ("GET", "HEAD"):
         return HttpResponse(status=405, headers={"Allow": "GET, HEAD"})
+    return shells.lesson_response(request, page) or lesson_page_whole(request, page)
+
+
+def lesson_page_whole(request, page: LessonPage):
+    """A view of the lesson rendered whole (a message to show), tracked like every view."""
     outline = selectors.lesson_outline(lesson=page, learner=request.user)
     if outline.course is not None and outline.current is not None:
         outline.current.progress = services.lesson_visit(
@@ -59,12 +64,9 @@ def lesson_page_serve(request, page: LessonPage):
     return render_lesson(request, page)
 
 
-def render_lesson(request, page: LessonPage, *, status: int = 200, item=None, **extra):
-    """The lesson page (or its htmx partial); `item` replaces the body item with the same id."""
-    context = page.get_context(request)
-    if item is not None:
-        context["body_items"] = [item if other.id == item.id else other for other in context["body_items"]]
-    context.update(extra)
+def render_lesson(request, page: LessonPage, *, status: int = 200, item=None, just_completed: bool = False):
+    """The lesson page (or its htmx partial) rendered whole; `item` shows one block as it is."""
+    context = page.get_context(request, item=item, just_completed=just_completed)
     return _vary(TemplateResponse(request, page.get_template(request), context, status=status))
 
 
@@ -82,10 +84,14 @@ def _course_key(lesson: LessonPage):
     return course.translation_key
 
 
-def _body_item(request, lesson: LessonPage, block_id: str, block_type: str):
-    items, _competencies = selectors.lesson_body_items(lesson=lesson, learner=request.user)
-    for item in items:
-        if item.id == block_id and item.block is not None and item.block.block_type == block_type:
+def _body_item(request, lesson: LessonPage, block_id: str, block_type: str) -> selectors.BodyItem:
+    for child in lesson.body:
+        if child.id == block_id and child.block_type == block_type:
+            item = selectors.BodyItem(id=block_id, block=child)
+            if block_type == "reflection":
+                item.saved = selectors.learner_reflections(
+                    lesson=lesson, learner=request.user, block_ids={block_id}
+                ).get(block_id)
             return item
     raise Http404("No such block in this lesson.")
 
