@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Role
 
+# Views that serve course pages besides Wagtail's: the "Courses" link is current on them too.
+PAGE_VIEWS = {"lesson_route": "wagtail_serve"}
+
 
 @lru_cache(maxsize=128)
 def _links(roles: frozenset[str], language: str, script_prefix: str) -> tuple[tuple[str, str, str], ...]:
@@ -61,6 +64,7 @@ def navigation(request):
         return {"nav_links": []}
     links = _links(frozenset(user.roles), get_language(), get_script_prefix())
     current = getattr(getattr(request, "resolver_match", None), "view_name", None)
+    current = PAGE_VIEWS.get(current, current)
     return {
         "nav_links": [{"url": url, "label": label, "current": name == current} for url, label, name in links],
         "can_edit_content": can_edit_content(user),

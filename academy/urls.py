@@ -2,10 +2,12 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+
+from courses import views as course_views
 
 from . import views
 
@@ -36,7 +38,9 @@ urlpatterns += i18n_patterns(
     path("", include("assessments.urls")),
     path("", include("roleplay.urls")),
     path("", include("insights.urls")),
-    # Wagtail serves the course pages last, under its own prefix, in both locales.
+    # Wagtail serves the course pages last, under its own prefix, in both locales; a lesson's
+    # URL (Wagtail's own pattern for two segments) is routed in one query first.
+    re_path(r"^learn/(?P<course>[\w\-]+)/(?P<lesson>[\w\-]+)/$", course_views.lesson_route, name="lesson_route"),
     path("learn/", include(wagtail_urls)),
     prefix_default_language=True,
 )

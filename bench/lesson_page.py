@@ -6,14 +6,16 @@
 
 Runs on a throw-away SQLite test database (the test settings) with the whole shipped curriculum,
 the competencies and the quizzes loaded, through Django's test client, so it measures the whole
-request on the server: middleware, session, Wagtail's routing and view restrictions, the lesson's
-progress tracking (every view writes the learner's "last seen"), the StreamField, the embedded
-quiz and the page template. The blocks that are the same for everyone are cached (see
-courses/fragments.py), so the timed requests measure a warm cache; the script also times the
-first views after a change of content (cache entries rendered again). The bare page is a plain `wagtailcore.Page` with Wagtail's own
-one-line template, served by the same Wagtail view under the same /<lang>/learn/ prefix (as the
-root of a second site), fetched by the same signed-in user. Requests alternate lesson / bare, so
-both see the same machine conditions. Targets: lesson p50 ≤ 1.3 × bare p50, lesson ≤ 15 queries.
+request on the server: middleware, session, routing, Wagtail's view and its hooks, the lesson's
+progress tracking (every view writes the learner's "last seen"), the learner's reflections and
+quiz attempts and their parts of the page. The page is the same for every learner but for those
+parts, so it comes from a shell rendered once per published state (see courses/shells.py): the
+timed requests measure a warm cache, and the script also times the first views after a change
+of content (the shell and the blocks rendered again). The bare page is a plain
+`wagtailcore.Page` with Wagtail's own one-line template, served by the same Wagtail view under
+the same /<lang>/learn/ prefix (as the root of a second site), fetched by the same signed-in
+user. Requests alternate lesson / bare, so both see the same machine conditions. Targets:
+lesson p50 ≤ 1.3 × bare p50, lesson ≤ 15 queries.
 """
 
 import argparse
@@ -120,14 +122,14 @@ def run(args) -> None:
     print(f"ratio lesson / bare: p50 {ratio50:.2f}×, p99 {ratio99:.2f}×  (target ≤ {LESSON_TARGET_RATIO}×)")
     print(f"lesson queries: {queries['lesson']}  (target ≤ {LESSON_TARGET_QUERIES})")
     cold, bare_again = first_views_after_a_change(client, pages, count=min(args.requests, 100))
-    print(f"lesson, first view after a change of content (blocks rendered again): p50 {percentile(cold, .5):.2f} ms, "
+    print(f"lesson, first view after a change of content (shell and blocks rendered again): p50 {percentile(cold, .5):.2f} ms, "
           f"{percentile(cold, .5) / percentile(bare_again, .5):.2f}× the bare page")
 
 
 def first_views_after_a_change(client, pages, *, count):
     """A published edit, a renamed competency or image changes the content version: the next
-    view renders the blocks again (one more query, for the competencies). Interleaved with the
-    bare page, like the main measurement."""
+    view renders the shell and the blocks again (the outline and the competencies: two more
+    queries). Interleaved with the bare page, like the main measurement."""
     from courses.fragments import content_version_change
 
     timings = {name: [] for name in pages}

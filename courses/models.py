@@ -73,19 +73,16 @@ class CourseIndexPage(LoginRequiredPageMixin, Page):
         verbose_name = _("course index")
 
     def route(self, request, path_components):
-        """Find a course or a lesson in one query each (Wagtail walks the tree one level and
-        one extra query per level); anything else goes the usual way."""
+        """Find a course in one query (Wagtail walks the tree one level and one extra query per
+        level; lessons have a route of their own, courses.views.lesson_route); anything else goes
+        the usual way."""
         from wagtail.models import PageViewRestriction
-
-        from .statements import lesson_at
 
         page = None
         if len(path_components) == 1:
             page = CoursePage.objects.annotate(any_view_restrictions=Exists(PageViewRestriction.objects.all())).filter(
                 path__startswith=self.path, depth=self.depth + 1, slug=path_components[0]
             ).first()
-        elif len(path_components) == 2:  # every lesson view: the statement is written out
-            page = lesson_at(index=self, url_path=f"{self.url_path}{path_components[0]}/{path_components[1]}/")
         if page is None:
             return super().route(request, path_components)
         page._course_index = self

@@ -14,7 +14,9 @@ from django.template.response import TemplateResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
-from wagtail.models import Page
+from wagtail.models import Page, Site
+from wagtail.url_routing import RouteResult
+from wagtail.views import serve as wagtail_serve
 
 from academy import access
 from academy.i18n import current_language
@@ -25,6 +27,7 @@ from . import selectors, services, shells
 from .forms import AssignmentForm, ReflectionForm
 from .metrics import CalculatorForm, calculate
 from .models import CourseAssignment, CoursePage, LessonPage
+from .statements import lesson_at
 
 
 def _is_partial(request) -> bool:
@@ -38,6 +41,24 @@ def _vary(response):
 
 
 # --- pages served by Wagtail ----------------------------------------------------------------
+def lesson_route(request, course: str, lesson: str):
+    """A lesson's URL, routed in one query and served by Wagtail's own view.
+
+    Wagtail's routing first reads the site's root page as its own type (a query of its own on
+    every view, a tenth of a lesson's time) only to ask it for the child; the lesson is found
+    here from the plain root page instead, and Wagtail's view takes the route as found
+    (`Page.route_for_request` keeps it on the request). Anything not found here (a draft, a
+    wrong slug) goes Wagtail's usual way."""
+    path = f"{course}/{lesson}/"
+    site = Site.find_for_request(request)
+    if site is not None:
+        index = site.root_page.localized
+        page = lesson_at(index=index, url_path=f"{index.url_path}{path}")
+        if page is not None and page.live:
+            request._wagtail_route_for_request = RouteResult(page)
+    return wagtail_serve(request, path)
+
+
 def course_page_serve(request, page: CoursePage):
     if request.method not in ("GET", "HEAD"):
         return HttpResponse(status=405, headers={"Allow": "GET, HEAD"})

@@ -63,6 +63,7 @@ def test_roles_get_their_own_shell(client, trainee, trainer, curriculum):
     page = client.get(lesson).content.decode()
     assert "Otwórz sesję z uczestnikiem" in page and "Ćwicz samodzielnie" not in page
     assert 'data-testid="edit-in-admin"' in page and "Tom Trainer" in page and "Tina Trainee" not in page
+    assert re.search(r'<a href="/pl/learn/" aria-current="page">Kursy</a>', page)  # lessons are course pages
 
 
 def test_a_saved_answer_and_a_quiz_attempt_show_on_the_next_view(client, trainee, curriculum):
