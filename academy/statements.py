@@ -3,11 +3,13 @@ request or room action, where building them through the ORM cost more than runni
 
 A statement is built once per process from the models' metadata (so it follows a renamed column
 or table); parameters go through the fields' own get_db_prep_value() and rows come back through
-Django's converters and Model.from_db(), as with the ORM. Used by courses.statements and
-roleplay.statements.
+Django's converters and Model.from_db(), as with the ORM. Used by courses.statements,
+roleplay.statements and a learner's quiz attempts (assessments.selectors.quiz_status).
 """
 
 from __future__ import annotations
+
+from functools import cache
 
 from django.db import connection, transaction
 
@@ -51,6 +53,26 @@ class Columns:
 
     def instance(self, row, start: int = 0):
         return self.model.from_db(connection.alias, self.attnames, self.values(row, start))
+
+
+@cache
+def _select(model, names: tuple[str, ...], order_by: str | None):
+    columns = Columns(model, {model: "t"})
+    sql = (f"SELECT {columns.sql} FROM {quote(model._meta.db_table)} t WHERE "
+           + " AND ".join(f"t.{column(model, name)} = %s" for name in names))
+    if order_by:
+        sql += f" ORDER BY t.{column(model, order_by.removeprefix('-'))}{' DESC' if order_by.startswith('-') else ''}"
+    return sql, columns, [model._meta.get_field(name) for name in names]
+
+
+def select(model, *, where: dict, order_by: str | None = None) -> list:
+    """The rows of `model` whose fields equal `where`'s values, as instances (one query; the
+    statement is built once per model, fields and order)."""
+    sql, columns, fields = _select(model, tuple(where), order_by)
+    params = [field.get_db_prep_value(value, connection) for field, value in zip(fields, where.values(), strict=True)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [columns.instance(row) for row in cursor.fetchall()]
 
 
 def upsert(model, rows: list[tuple], *, fields: tuple[str, ...], unique: tuple[str, ...],

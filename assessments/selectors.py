@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
+from academy.statements import select
+
 from .models import Competency, Evidence
-from .statements import attempts_of
 
 if TYPE_CHECKING:
     from .models import Attempt, Quiz
@@ -150,7 +151,7 @@ def quiz_status(*, learner, quiz) -> QuizStatus:
     status = QuizStatus(quiz=quiz)
     if not learner.is_authenticated:
         return status
-    status.attempts = attempts_of(learner_id=learner.pk, quiz_id=quiz.pk)
+    status.attempts = select(Attempt, where={"learner": learner.pk, "quiz": quiz.pk}, order_by="-number")
     for attempt in status.attempts:
         Attempt.quiz.field.set_cached_value(attempt, quiz)
     _fill_status(status)

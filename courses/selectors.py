@@ -418,7 +418,7 @@ def learner_reflections(*, lesson: LessonPage, learner, block_ids: set[str]) -> 
     return {answer.block_id: answer for answer in answers if answer.block_id in block_ids}
 
 
-def lesson_template_context(*, lesson: LessonPage, layout: LessonLayout, parts: dict, partial: bool,
+def lesson_template_context(*, layout: LessonLayout, parts: dict, partial: bool,
                             items: list[BodyItem] | None = None) -> dict:
     """The lesson template's context besides the page and the request: the layout and, where
     the learner's parts go, `parts` by name (courses.parts: the parts themselves, or a shell's
@@ -475,9 +475,9 @@ def lesson_context(*, lesson: LessonPage, request, just_completed: bool = False,
     htmx = getattr(request, "htmx", None)
     partial = bool(htmx) and not htmx.boosted and not htmx.history_restore_request
     if lesson.pk and not preview:
-        return lesson_template_context(lesson=lesson, layout=layout, parts=parts, partial=partial)
+        return lesson_template_context(layout=layout, parts=parts, partial=partial)
     items, competencies = _preview_items(lesson)
-    context = lesson_template_context(lesson=lesson, layout=layout, parts=parts, partial=partial, items=items)
+    context = lesson_template_context(layout=layout, parts=parts, partial=partial, items=items)
     context["competencies"] = competencies
     return context
 

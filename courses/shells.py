@@ -44,7 +44,7 @@ from roleplay.selectors import invitation_scenario
 
 from . import selectors, services
 from .fragments import FRAGMENT_TIMEOUT, code_version, content_version
-from .parts import CSRF_MARKER, MARK_END, MARK_START, entry_mark, entry_state, learner_parts, marker, part_names
+from .parts import CSRF_MARKER, MARK_END, MARK_START, learner_parts, marker, part_names
 from .statements import progress_of
 
 logger = logging.getLogger(__name__)
@@ -137,17 +137,16 @@ class _ShellRequest:
 
 
 class _ShellUser:
-    """The reader as the shell's template sees it: their name is a marker."""
+    """The reader as the shell's template sees it: what the key holds (signed in, roles) and
+    their name as a marker. Nothing else of theirs can reach a page other readers get: a
+    template asking for more renders it empty here, which tests/courses/test_shells.py catches
+    by comparing a shell's page with the page rendered whole."""
+
+    is_authenticated = True
+    display_name = marker(WHOAMI)
 
     def __init__(self, user):
-        self._user = user
-
-    def __getattr__(self, name):
-        return getattr(self._user, name)
-
-    @property
-    def display_name(self):
-        return marker(WHOAMI)
+        self.roles = frozenset(user.roles)
 
 
 class _Markers(dict):
@@ -162,12 +161,8 @@ def _build(request, lesson) -> LessonShell | None:
     a marker character (the page is then rendered whole on each view)."""
     outline = selectors.lesson_outline(lesson=lesson)
     layout = selectors.lesson_layout(lesson=lesson, outline=outline, request=request)
-    markers = _Markers()
-    for index in range(len(layout.entries)):
-        markers[entry_state(index)], markers[entry_mark(index)] = marker(entry_state(index)), marker(entry_mark(index))
     context = {"page": lesson, "self": lesson}
-    context.update(selectors.lesson_template_context(lesson=lesson, layout=layout, parts=markers,
-                                                     partial=_partial(request)))
+    context.update(selectors.lesson_template_context(layout=layout, parts=_Markers(), partial=_partial(request)))
     shell_request = _ShellRequest(request)
     context.update(request=shell_request, user=_ShellUser(request.user), csrf_token=CSRF_MARKER, messages=())
     html = get_template(lesson.get_template(request)).render(context, request=shell_request)
@@ -188,11 +183,9 @@ def _shell(request, lesson) -> tuple[LessonShell, dict] | None:
         return found
     shell = default_cache.get(key)
     if shell is None:
-        shell = _build(request, lesson)
-        if shell is None:
-            return None
+        shell = _build(request, lesson) or False  # False: rendered whole, not built again on each view
         default_cache.set(key, shell, FRAGMENT_TIMEOUT)
-    return local_shells.put(key, shell)
+    return local_shells.put(key, shell) if shell else None
 
 
 def _facts(request, lesson, layout: selectors.LessonLayout) -> selectors.LearnerFacts:

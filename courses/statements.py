@@ -15,7 +15,7 @@ from functools import cache
 from django.db import connection
 from wagtail.models import Page, PageViewRestriction
 
-from academy.statements import Columns
+from academy.statements import Columns, select
 from academy.statements import column as _column
 from academy.statements import quote as _q
 from assessments.models import Quiz
@@ -89,23 +89,9 @@ def outline_rows(*, course_path: str, depth: int, learner_id: int | None):
         yield page, progress
 
 
-@cache
-def _reflections():
-    answer = Columns(ReflectionAnswer, {ReflectionAnswer: "r"})
-    sql = (
-        f"SELECT {answer.sql} FROM {_q(ReflectionAnswer._meta.db_table)} r "
-        f"WHERE r.{_column(ReflectionAnswer, 'learner')} = %s AND r.{_column(ReflectionAnswer, 'lesson_key')} = %s"
-    )
-    return sql, answer
-
-
 def reflection_answers(*, learner_id: int, lesson_key) -> list[ReflectionAnswer]:
     """Everything the learner wrote for one lesson's reflection prompts (one query)."""
-    sql, columns = _reflections()
-    key = ReflectionAnswer._meta.get_field("lesson_key").get_db_prep_value(lesson_key, connection)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [learner_id, key])
-        return [columns.instance(row) for row in cursor.fetchall()]
+    return select(ReflectionAnswer, where={"learner": learner_id, "lesson_key": lesson_key})
 
 
 @cache
