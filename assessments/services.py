@@ -428,11 +428,14 @@ def _slot_questions(attempt: Attempt) -> dict[int, Question]:
     return {slot.question_id: slot.question for slot in attempt.slots.select_related("question")}
 
 
-def attempt_answer(*, attempt: Attempt, learner, question_id, post) -> Answer:
+def attempt_answer(*, attempt: Attempt, learner, question_id, post) -> Answer | None:
     """Save and grade one answer (quizzes with feedback after each question).
 
     The same question answered twice keeps the first answer (AlreadyAnswered); a question that is
-    not in the attempt, a closed attempt or a late answer are refused with a clear message.
+    not in the attempt, a closed attempt or a late answer are refused with a clear message. An
+    answer sent as the time ran out (the page sends the open question then, within the grace)
+    counts, even blank, and ends the attempt: the caller finds it no longer in progress (None
+    when nothing was answered).
     """
     if attempt.learner_id != learner.pk:
         raise NotInAttempt(_("This is not your attempt."))
@@ -451,11 +454,17 @@ def attempt_answer(*, attempt: Attempt, learner, question_id, post) -> Answer:
     question = slot.question
     if Answer.objects.filter(attempt=attempt, question=question).exists():
         raise AlreadyAnswered(_("You already answered this question; your first answer counts."))
-    try:
-        response = grading.parse_response(question, post, required=True)
-    except grading.ResponseError as exc:
-        raise InvalidAnswers({question.pk: str(exc)}) from None
     now = timezone.now()
+    time_up = attempt.deadline is not None and now > attempt.deadline
+    try:
+        response = grading.parse_response(question, post, required=not time_up)
+    except grading.ResponseError as exc:
+        if not time_up:
+            raise InvalidAnswers({question.pk: str(exc)}) from None
+        response = None
+    if time_up and response is None:
+        attempt_close_expired(attempt=attempt)  # the question counts as left blank
+        return None
     score = grading.score_response(question, response)
     try:
         with transaction.atomic():
@@ -467,6 +476,8 @@ def attempt_answer(*, attempt: Attempt, learner, question_id, post) -> Answer:
     except IntegrityError:
         raise AlreadyAnswered(_("You already answered this question; your first answer counts.")) from None
     _answer_evidence([answer], learner, _tags_by_question([question.pk]))
+    if time_up:
+        attempt_close_expired(attempt=attempt)
     return answer
 
 

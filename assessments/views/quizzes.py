@@ -161,6 +161,12 @@ def _time_up_message():
     return _("The time limit has passed; answers sent after it were not counted.")
 
 
+def _time_up_counted_message():
+    from django.utils.translation import gettext as _
+
+    return _("Time is up. The answers you gave in time were counted.")
+
+
 @login_required
 @require_POST
 def attempt_answer(request, attempt_id: int):
@@ -177,6 +183,8 @@ def attempt_answer(request, attempt_id: int):
     except services.AttemptError as exc:
         messages.error(request, str(exc))
         question_id = None
+    if attempt.state != Attempt.State.IN_PROGRESS:  # sent as the time ran out: counted, and the attempt ended
+        return _after_refusal(request, attempt, _time_up_counted_message(), next_url)
     if errors is not None:
         context = attempt_context(attempt, shown_question_id=question_id, post=request.POST, errors=errors)
         if request.htmx:

@@ -1,9 +1,19 @@
 // Quizzes: move focus to a quiz panel after htmx swaps it in, and count down a time limit.
-// The server enforces the limit; the countdown only tells the learner.
+// The server enforces the limit. When the countdown ends, the form holding the learner's unsent
+// answers sends itself, so what they typed counts (the server takes it within a short grace).
 (function () {
   "use strict";
 
   function pad(n) { return String(n).padStart(2, "0"); }
+
+  function sendAtDeadline(timer) {
+    var attempt = timer.closest(".attempt") || document;
+    var form = attempt.querySelector("form[data-submit-at-deadline]:not([data-sent])");
+    if (!form) { return; }
+    form.setAttribute("data-sent", "1");
+    form.noValidate = true;  // a question left blank is sent blank, not stopped by the browser
+    if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
+  }
 
   function startTimers(root) {
     root.querySelectorAll("[data-deadline]:not([data-ticking])").forEach(function (el) {
@@ -16,7 +26,7 @@
         var left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
         el.textContent = label + " " + Math.floor(left / 60) + ":" + pad(left % 60);
         if (left > 0) { window.setTimeout(tick, 1000); }
-        else { el.classList.add("bad"); }
+        else { el.classList.add("bad"); sendAtDeadline(el); }
       }
       tick();
     });

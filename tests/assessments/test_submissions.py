@@ -106,6 +106,34 @@ def test_answer_after_time_limit_is_refused_and_attempt_closed(client, trainee, 
     assert Answer.objects.get(attempt=attempt, question_id=slot.question_id).score == 0.0
 
 
+def test_an_answer_sent_as_the_time_ran_out_counts_and_ends_the_attempt(client, trainee, make_quiz):
+    """The page sends the open question when its countdown ends (static/js/assessments.js)."""
+    quiz = make_quiz([q_single("t1"), q_single("t2")], time_limit_minutes=5)
+    attempt = start(client, trainee, quiz)
+    first, second = (slot.question_id for slot in attempt.slots.all())
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - timedelta(seconds=3))  # in the grace
+    response = client.post(reverse("assessments:attempt_answer", args=[attempt.pk]),
+                           {"question": first, f"q{first}": "a"}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert has_message(body, "Time is up. The answers you gave in time were counted.")
+    assert 'data-testid="quiz-result"' in body
+    attempt.refresh_from_db()
+    assert attempt.state == "graded" and attempt.timed_out and attempt.score == 0.5
+    assert Answer.objects.get(attempt=attempt, question_id=first).score == 1.0
+    assert Answer.objects.get(attempt=attempt, question_id=second).score == 0.0
+
+
+def test_a_blank_question_sent_as_the_time_ran_out_ends_the_attempt(client, trainee, make_quiz):
+    quiz = make_quiz([q_single("t1"), q_single("t2")], time_limit_minutes=5)
+    attempt = start(client, trainee, quiz)
+    first = attempt.slots.first().question_id
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - timedelta(seconds=3))
+    response = client.post(reverse("assessments:attempt_answer", args=[attempt.pk]), {"question": first}, follow=True)
+    assert has_message(response.content.decode(), "Time is up. The answers you gave in time were counted.")
+    attempt.refresh_from_db()
+    assert attempt.state == "graded" and attempt.timed_out and attempt.score == 0.0
+
+
 def test_start_twice_continues_the_same_attempt(client, trainee, make_quiz):
     quiz = make_quiz([q_single("d1")])
     start(client, trainee, quiz)

@@ -32,9 +32,15 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    url = prepare_database(tmp_path_factory.mktemp("browser-db"))
-    with daphne(url) as base:
+def server_database(tmp_path_factory):
+    """The server's database URL (a SQLite file), for the few tests that must set up what no
+    page can, such as a deadline seconds away."""
+    return prepare_database(tmp_path_factory.mktemp("browser-db"))
+
+
+@pytest.fixture(scope="session")
+def server(server_database):
+    with daphne(server_database) as base:
         yield base
 
 

@@ -1,6 +1,9 @@
 """A trainee takes a lesson quiz in the browser: htmx swaps each question and its feedback into
 the quiz panel without leaving the page (the no-JavaScript path is covered by client tests)."""
 
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
 from playwright.sync_api import expect
 
 from .conftest import sign_in
@@ -8,7 +11,7 @@ from .conftest import sign_in
 
 def fill_question(form):
     """Answer whatever question the form shows (the answer need not be right)."""
-    fieldset = form.locator("fieldset.question")
+    fieldset = form.locator("fieldset.question").first
     radios = fieldset.locator("input[type=radio]")
     checkboxes = fieldset.locator("input[type=checkbox]")
     selects = fieldset.locator("select")
@@ -61,3 +64,36 @@ def test_trainee_takes_quiz_with_htmx_and_sees_feedback(page, server):
     # The result survives a reload as a page of its own.
     page.goto(server + "/en/quizzes/results/")
     expect(page.get_by_test_id("my-attempts")).to_contain_text("Trait: Empathy")
+
+
+def test_answers_typed_before_the_time_runs_out_are_sent_and_counted(page, server, server_database):
+    """A timed quiz sends what the learner typed when its countdown ends, without a click."""
+    sign_in(page, server, "marek")
+    page.goto(server + "/pl/quizzes/three-goals/")
+    page.get_by_test_id("quiz-start").click()
+    form = page.locator("form[data-submit-at-deadline]")
+    expect(form).to_be_visible()
+    # The quiz gives 20 minutes; bring the deadline to a few seconds from now, then reload.
+    database = sqlite3.connect(server_database.removeprefix("sqlite:///"))
+    with database:
+        (attempt_id,) = database.execute(
+            "SELECT a.id FROM assessments_attempt a JOIN academy_user u ON u.id = a.learner_id "
+            "WHERE u.username = 'marek' AND a.state = 'in_progress'"
+        ).fetchone()
+        deadline = datetime.now(UTC).replace(tzinfo=None) + timedelta(seconds=6)
+        database.execute("UPDATE assessments_attempt SET deadline = ? WHERE id = ?",
+                         (deadline.isoformat(sep=" "), attempt_id))
+    page.reload()
+    page.get_by_test_id("quiz-continue").click()
+    expect(page.get_by_test_id("timer")).to_contain_text("Pozostały czas:")
+    fill_question(page.locator("form[data-submit-at-deadline]"))
+    expect(page.get_by_test_id("quiz-result")).to_be_visible(timeout=20_000)
+    with database:
+        state, timed_out = database.execute(
+            "SELECT state, timed_out FROM assessments_attempt WHERE id = ?", (attempt_id,)).fetchone()
+        answered = database.execute(
+            "SELECT COUNT(*) FROM assessments_answer WHERE attempt_id = ? AND response NOT IN ('{}', 'null', '')",
+            (attempt_id,)).fetchone()[0]
+    database.close()
+    assert state != "in_progress" and not timed_out  # sent in time, as a submit
+    assert answered >= 1
