@@ -724,9 +724,10 @@ def _trend_series(histories, competencies, *, since, now) -> tuple[list[dict], l
     whole microseconds.
     """
     histories = list(histories)
-    # the first moment anyone had a level, for the period "all"
-    first = min((flat[begin] for flat in histories for _competency, begin, end in history_cells(flat) if begin < end),
-                default=None)
+    first = None
+    if since is None:  # the period "all": it starts at the first moment anyone had a level
+        first = min((flat[begin] for flat in histories for _competency, begin, end in history_cells(flat)
+                     if begin < end), default=None)
     moments = trend_moments(since, None if first is None else EPOCH + first * MICROSECOND, now)
     size = len(moments)
     start = (moments[0] - EPOCH) // MICROSECOND
@@ -734,21 +735,30 @@ def _trend_series(histories, competencies, *, since, now) -> tuple[list[dict], l
     sums = {c.pk: [0] * (size + 1) for c in competencies}  # levels × 10, whole numbers
     counts = {c.pk: [0] * (size + 1) for c in competencies}
     for flat in histories:
-        for competency_id, begin, end in history_cells(flat):
+        # history_cells written out: at 5,000 trainees (70,000 cells) its calls were a third of the walk
+        index, length = 0, len(flat)
+        while index < length:
+            competency_id, begin = flat[index], index + 2
+            index = begin + 2 * flat[index + 1]
             column = sums.get(competency_id)
-            if column is None:
+            if column is None or begin == index:
                 continue
-            previous = 0
-            for k in range(begin, end, 2):  # indexing: faster here than zip over two slices
+            # the first moment at or after a step: ceil((at - start) / step), or 0
+            at = flat[begin]
+            moment = -((start - at) // step) if at > start else 0
+            if moment >= size:
+                continue  # after the last moment (evidence dated in the future)
+            counts[competency_id][moment] += 1
+            previous = flat[begin + 1]
+            column[moment] += previous
+            for k in range(begin + 2, index, 2):  # indexing: faster here than zip over two slices
                 at = flat[k]
-                # the first moment at or after this step: ceil((at - start) / step), or 0
                 moment = -((start - at) // step) if at > start else 0
                 if moment >= size:
-                    break  # after the last moment (evidence dated in the future)
-                if k == begin:
-                    counts[competency_id][moment] += 1
-                column[moment] += flat[k + 1] - previous
-                previous = flat[k + 1]
+                    break
+                level = flat[k + 1]
+                column[moment] += level - previous
+                previous = level
     series = []
     for c in competencies:
         totals, numbers = accumulate(sums[c.pk][:size]), accumulate(counts[c.pk][:size])
