@@ -9,8 +9,8 @@ courses.shells render everything else once per published state of the page and f
 each request: where the page prints a part, a shell holds a marker with the part's name.
 
 Parts carry the marker of the CSRF token, not the token: the caller puts in the request's own
-(a shell once for the whole page). `memo` keeps parts by what they show (a state, a count, a
-quiz status) for the life of one shell: most learners share them.
+(a shell once for the whole page). `memo` keeps the parts most learners share by what they
+show (a state, a count, a block nobody answered, a quiz not started) for the life of one shell.
 """
 
 from __future__ import annotations
@@ -74,16 +74,6 @@ class Memo:
         return found
 
 
-def _quiz_signature(status) -> tuple:
-    """Everything of a quiz status that the panel shows."""
-    last, best, open_attempt = status.last, status.best, status.open_attempt
-    return (
-        status.attempts_left, status.used > 0, status.can_start, status.passed, status.awaiting,
-        best.percent if best else None, open_attempt.pk if open_attempt else None,
-        (last.pk, last.passed, last.is_open) if last else None,
-    )
-
-
 def learner_parts(*, lesson, layout, facts, memo: dict | None = None) -> dict[str, SafeString]:
     """Every learner part of the lesson page, by name (see the module's docstring).
 
@@ -121,10 +111,13 @@ def learner_parts(*, lesson, layout, facts, memo: dict | None = None) -> dict[st
         parts[block_part(item.id)] = _learner_block(lesson, item, facts, memo)
     if facts.quiz_status is not None:
         status = facts.quiz_status
-        parts["quiz"] = memo.get(("quiz", _quiz_signature(status)), lambda: _render(
-            QUIZ_PANEL_TEMPLATE,
-            quiz_panel_context(quiz=status.quiz, status=status, next_url=facts.path, csrf_token=CSRF_MARKER),
-        ))
+
+        def quiz_panel():
+            return _render(QUIZ_PANEL_TEMPLATE, quiz_panel_context(
+                quiz=status.quiz, status=status, next_url=facts.path, csrf_token=CSRF_MARKER))
+
+        # Not started: the same panel for everyone. After an attempt it links to the learner's own.
+        parts["quiz"] = memo.get(("quiz",), quiz_panel) if status.last is None else quiz_panel()
     return parts
 
 
