@@ -1,4 +1,5 @@
-"""Team channel: members receive announcements live; trainers and managers post them."""
+"""Team channel: members receive announcements live; trainers and managers post them. A page
+that reconnects asks for what it missed (`catch_up`, after the last announcement it shows)."""
 
 
 from . import access
@@ -11,7 +12,7 @@ from .realtime import (
     JsonFrameConsumer,
     in_database_thread,
 )
-from .selectors import announcement_event
+from .selectors import announcement_event, announcements_after
 from .services import AnnouncementError, announcement_post
 
 
@@ -72,6 +73,13 @@ class TeamConsumer(JsonFrameConsumer):
             # The service returned, so the row is committed: only now tell everyone.
             await self.channel_layer.group_send(self.group, {"type": "team.event", "event": event})
         else:
+            await self.send_json(event)
+
+    async def frame_catch_up(self, frame):
+        after = frame.get("after")
+        if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+            raise FrameError("invalid", "'after' must be the id of the last announcement the page shows (0: none).")
+        for event in await in_database_thread(announcements_after)(team=self.team, after=after):
             await self.send_json(event)
 
     async def team_event(self, message):

@@ -17,6 +17,13 @@ def announcement_event(announcement: Announcement) -> dict:
     }
 
 
+def announcements_after(*, team: Team, after: int, limit: int = 50) -> list[dict]:
+    """The team's announcements posted after the one with id `after`, oldest first, as events:
+    what a page that lost its socket missed (ids only grow)."""
+    announcements = Announcement.objects.filter(team=team, pk__gt=after).select_related("author").order_by("pk")
+    return [announcement_event(announcement) for announcement in announcements[:limit]]
+
+
 def recent_announcements(*, teams: QuerySet[Team], limit: int = 5) -> list[Announcement]:
     return list(
         Announcement.objects.filter(team__in=teams).select_related("author", "team")[:limit]

@@ -88,3 +88,30 @@ async def test_an_unexpected_failure_costs_one_frame_not_the_connection(trainer,
     await send(ws, {"type": "announce", "text": "Hej", "client_id": "boom"})
     assert (await receive(ws))["type"] == "announcement"
     await ws.disconnect()
+
+
+async def test_a_reconnected_page_catches_up_on_what_it_missed(trainer, trainee, team_a, team_b, make_user):
+    """The page asks for what came after the last announcement it shows; only its team's, in order."""
+    from asgiref.sync import sync_to_async
+
+    from academy.services import announcement_post
+
+    post = sync_to_async(announcement_post)
+    seen, _ = await post(team=team_a, author=trainer, text="Widziane", client_id="a1")
+    missed = [(await post(team=team_a, author=trainer, text=f"Przegapione {n}", client_id=f"m{n}"))[0]
+              for n in range(2)]
+    b_trainer = await sync_to_async(make_user)("trainer_b", team=team_b, role="trainer")
+    await post(team=team_b, author=b_trainer, text="Inny zespół", client_id="b1")
+    ws, ok, _ = await connect(f"/ws/teams/{team_a.pk}/", trainee)
+    await send(ws, {"type": "catch_up", "after": seen.pk})
+    events = [await receive(ws), await receive(ws)]
+    assert [e["id"] for e in events] == [a.pk for a in missed] and all(e["type"] == "announcement" for e in events)
+    assert await ws.receive_nothing(timeout=0.3)
+    # (five frames in all: the socket's burst)
+    for bad in ({"type": "catch_up", "after": "7"}, {"type": "catch_up", "after": -1},
+                {"type": "catch_up", "after": True}):
+        await send(ws, bad)
+        assert (await receive(ws))["code"] == "invalid"
+    await send(ws, {"type": "catch_up", "after": missed[-1].pk})
+    assert await ws.receive_nothing(timeout=0.3)  # nothing new: nothing sent, and still connected
+    await ws.disconnect()

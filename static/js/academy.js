@@ -35,11 +35,26 @@
     });
   }
 
+  // The newest announcement the page shows: ids only grow, and the page lists the most recent,
+  // so whatever a socket missed while it was down comes after it.
+  function lastAnnouncementId() {
+    var last = 0;
+    document.querySelectorAll("[data-announcements] [data-id]").forEach(function (li) {
+      last = Math.max(last, Number(li.dataset.id) || 0);
+    });
+    return last;
+  }
+
   function connectTeam(teamId, attempt) {
     var socket = new WebSocket(wsUrl("/ws/teams/" + teamId + "/"));
     teamSockets[teamId] = socket;
     socket.addEventListener("open", function () {
       attempt = 0;
+      socket.send(JSON.stringify({ type: "catch_up", after: lastAnnouncementId() }));
+      // A post sent before the connection dropped goes again: the server keeps it once.
+      document.querySelectorAll('[data-team-ws="' + teamId + '"] [data-announce-form][data-pending]').forEach(function (form) {
+        socket.send(JSON.stringify({ type: "announce", text: form.dataset.pendingText || "", client_id: form.dataset.pending }));
+      });
       document.body.dataset.teamSocket = "open";
     });
     socket.addEventListener("message", function (message) {
@@ -85,6 +100,7 @@
         var text = form.querySelector("textarea").value;
         var clientId = form.dataset.pending || newClientId();
         form.dataset.pending = clientId;
+        form.dataset.pendingText = text;
         socket.send(JSON.stringify({ type: "announce", text: text, client_id: clientId }));
       });
     });

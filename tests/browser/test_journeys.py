@@ -1,4 +1,6 @@
 import re
+import sqlite3
+from datetime import UTC, datetime
 
 import pytest
 from playwright.sync_api import expect
@@ -47,3 +49,27 @@ def test_announcement_arrives_live_in_another_browser(browser, server):
     expect(trainer.get_by_label("Ogłoszenie")).to_have_value("")
     trainee_context.close()
     trainer_context.close()
+
+
+def test_a_page_whose_socket_dropped_catches_up(page, server, server_database):
+    """An announcement posted while a page's socket was down shows once it reconnects."""
+    page.add_init_script(
+        "window.__sockets = []; const Native = window.WebSocket;"
+        "window.WebSocket = function (url) { const s = new Native(url); window.__sockets.push(s); return s; };"
+        "window.WebSocket.OPEN = Native.OPEN;"
+    )
+    sign_in(page, server, "anna")
+    expect(page.locator("body[data-team-socket=open]")).to_have_count(1)
+    # Posted without any socket hearing of it, as if it came while this page was offline.
+    database = sqlite3.connect(server_database.removeprefix("sqlite:///"))
+    with database:
+        database.execute(
+            "INSERT INTO academy_announcement (team_id, author_id, text, client_id, created_at) "
+            "SELECT t.id, u.id, 'Zmiana grafiku na piątek', '', ? FROM academy_team t, academy_user u "
+            "WHERE t.slug = 'kontakt-warszawa' AND u.username = 'trainer'",
+            (datetime.now(UTC).replace(tzinfo=None).isoformat(sep=" "),),
+        )
+    database.close()
+    expect(page.locator("[data-announcements]")).not_to_contain_text("Zmiana grafiku na piątek")
+    page.evaluate("window.__sockets.forEach((socket) => socket.close())")
+    expect(page.locator("[data-announcements]")).to_contain_text("Zmiana grafiku na piątek", timeout=10_000)
