@@ -184,7 +184,8 @@ def attempt_answer(request, attempt_id: int):
         messages.error(request, str(exc))
         question_id = None
     if attempt.state != Attempt.State.IN_PROGRESS:  # sent as the time ran out: counted, and the attempt ended
-        return _after_refusal(request, attempt, _time_up_counted_message(), next_url)
+        response = _after_refusal(request, attempt, _time_up_counted_message(), next_url)
+        return _announce_pass(response, attempt) if request.htmx else response
     if errors is not None:
         context = attempt_context(attempt, shown_question_id=question_id, post=request.POST, errors=errors)
         if request.htmx:
@@ -201,6 +202,13 @@ def attempt_answer(request, attempt_id: int):
     from urllib.parse import urlencode
 
     return redirect(f"{url}?{urlencode(params)}" if params else url)
+
+
+def _announce_pass(response, attempt):
+    """Lets the page around an embedded quiz react to a pass (e.g. mark the lesson complete)."""
+    if attempt.passed:
+        response["HX-Trigger"] = json.dumps({"quizPassed": {"quiz": attempt.quiz.slug, "attempt": attempt.pk}})
+    return response
 
 
 def _after_refusal(request, attempt, message, next_url):
@@ -240,10 +248,7 @@ def attempt_submit(request, attempt_id: int):
     if request.htmx:
         response = _panel(request, attempt.quiz, mode="result", next_url=next_url,
                           **_result_context(attempt, request.user))
-        if attempt.passed:
-            # Lets the page around an embedded quiz react (e.g. mark the lesson complete).
-            response["HX-Trigger"] = json.dumps({"quizPassed": {"quiz": attempt.quiz.slug, "attempt": attempt.pk}})
-        return response
+        return _announce_pass(response, attempt)
     return redirect(_with_next(reverse("assessments:attempt_result", args=[attempt.pk]), next_url))
 
 

@@ -123,6 +123,17 @@ def test_an_answer_sent_as_the_time_ran_out_counts_and_ends_the_attempt(client, 
     assert Answer.objects.get(attempt=attempt, question_id=second).score == 0.0
 
 
+def test_a_pass_reached_as_the_time_ran_out_tells_the_lesson_around_it(client, trainee, make_quiz):
+    quiz = make_quiz([q_single("t1")], time_limit_minutes=5)
+    attempt = start(client, trainee, quiz)
+    only = attempt.slots.first().question_id
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - timedelta(seconds=3))
+    response = client.post(reverse("assessments:attempt_answer", args=[attempt.pk]),
+                           {"question": only, f"q{only}": "a"}, HTTP_HX_REQUEST="true")
+    attempt.refresh_from_db()
+    assert attempt.passed and "quizPassed" in response["HX-Trigger"]
+
+
 def test_a_blank_question_sent_as_the_time_ran_out_ends_the_attempt(client, trainee, make_quiz):
     quiz = make_quiz([q_single("t1"), q_single("t2")], time_limit_minutes=5)
     attempt = start(client, trainee, quiz)
