@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import mark_safe
@@ -23,10 +24,12 @@ from academy import access
 from academy.i18n import current_language
 from academy.models import Membership, Role, Team, User
 from assessments.models import Competency
+from assessments.selectors import quiz_status
 
 from .fragments import lesson_fragments
 from .metrics import METRICS
 from .models import CourseAssignment, CoursePage, Enrolment, LessonPage, LessonProgress, ReflectionAnswer
+from .parts import CSRF_MARKER, block_part, entry_mark, entry_state, learner_parts
 from .statements import outline_rows, reflection_answers
 
 
@@ -49,7 +52,6 @@ class DueDate:
 class LessonStatus:
     page: Page
     progress: LessonProgress | None = None
-    url: str = ""
 
     @property
     def completed(self) -> bool:
@@ -248,29 +250,16 @@ class Outline:
     course: Page | None
     lessons: list[LessonStatus]
     position: int | None  # index of the lesson itself in `lessons`
-    course_url: str = ""
 
     @property
     def current(self) -> LessonStatus | None:
         return self.lessons[self.position] if self.position is not None else None
 
     @property
-    def previous(self) -> Page | None:
-        return self.lessons[self.position - 1].page if self.position else None
-
-    @property
     def next(self) -> Page | None:
         if self.position is None or self.position + 1 >= len(self.lessons):
             return None
         return self.lessons[self.position + 1].page
-
-    @property
-    def completed(self) -> int:
-        return sum(1 for status in self.lessons if status.completed)
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.completed / len(self.lessons)) if self.lessons else 0
 
 
 def lesson_outline(*, lesson: LessonPage, learner=None) -> Outline:
@@ -423,8 +412,6 @@ def lesson_template_context(*, layout: LessonLayout, parts: dict, partial: bool,
     """The lesson template's context besides the page and the request: the layout and, where
     the learner's parts go, `parts` by name (courses.parts: the parts themselves, or a shell's
     markers)."""
-    from .parts import block_part, entry_mark, entry_state
-
     if items is None:
         items = [BodyItem(id=cached.id, html=cached.safe_html if cached.html else parts[block_part(cached.id)])
                  for cached in layout.blocks]
@@ -451,12 +438,6 @@ def lesson_context(*, lesson: LessonPage, request, just_completed: bool = False,
     """The lesson rendered whole on this request: previews, the answers to a post, pages with
     a message to show (every other view comes from courses.shells). `item` shows one block as
     it is (a form with its errors)."""
-    from django.middleware.csrf import get_token
-
-    from assessments.selectors import quiz_status
-
-    from .parts import CSRF_MARKER, learner_parts
-
     user = request.user
     preview = bool(getattr(request, "is_preview", False))
     outline = getattr(lesson, "_outline", None) or lesson_outline(lesson=lesson, learner=user)

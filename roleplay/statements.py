@@ -75,21 +75,31 @@ _EVENT_FIELDS = [SessionEvent._meta.get_field(name)
                  for name in ("session", "seq", "type", "actor", "payload", "client_id", "created_at")]
 
 
+@cache
+def _events_insert(count: int) -> str:
+    row = "(" + ", ".join(["%s"] * len(_EVENT_FIELDS)) + ")"
+    return (f"INSERT INTO {quote(SessionEvent._meta.db_table)} "
+            f"({', '.join(quote(f.column) for f in _EVENT_FIELDS)}) VALUES {', '.join([row] * count)}")
+
+
 def insert_events(events: list[SessionEvent]) -> None:
     """The events of one action, in one statement (their ids are not read back: nothing uses them)."""
-    row = "(" + ", ".join(["%s"] * len(_EVENT_FIELDS)) + ")"
-    sql = (f"INSERT INTO {quote(SessionEvent._meta.db_table)} "
-           f"({', '.join(quote(f.column) for f in _EVENT_FIELDS)}) VALUES {', '.join([row] * len(events))}")
     params = [f.get_db_prep_save(getattr(event, f.attname), connection) for event in events for f in _EVENT_FIELDS]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_events_insert(len(events)), params)
+
+
+@cache
+def _session_update(names: tuple[str, ...]):
+    fields = [RoleplaySession._meta.get_field(name) for name in names]
+    sql = (f"UPDATE {quote(RoleplaySession._meta.db_table)} SET "
+           f"{', '.join(f'{quote(f.column)} = %s' for f in fields)} WHERE {column(RoleplaySession, 'id')} = %s")
+    return sql, fields
 
 
 def save_session(session: RoleplaySession, names: list[str]) -> None:
     """Write these fields of the session's row (what Model.save(update_fields=…) writes)."""
-    fields = [RoleplaySession._meta.get_field(name) for name in names]
-    sql = (f"UPDATE {quote(RoleplaySession._meta.db_table)} SET "
-           f"{', '.join(f'{quote(f.column)} = %s' for f in fields)} WHERE {column(RoleplaySession, 'id')} = %s")
+    sql, fields = _session_update(tuple(names))  # an action writes one of two sets of fields
     params = [f.get_db_prep_save(getattr(session, f.attname), connection) for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, session.pk])
